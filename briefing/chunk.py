@@ -1,0 +1,158 @@
+"""Chunk: sentence-aware, paragraph-preferring packing of an article into a token budget.
+
+Token counts are an *estimate*, not a tokenizer: tiktoken fetches its data files on first use and
+fails offline, and no tokenizer ships for every model we may call. The estimate counts one token
+per Hangul syllable and one per three other non-space characters, which runs at or above what
+cl100k/o200k and Qwen2.5's tokenizer produce for Korean news prose (see docs/benchmarks.md), so
+a budget is rarely exceeded in practice.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .models import Article, Chunk
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
+_OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")"}
+_ENDERS = ".!?。"
+
+
+def estimate_tokens(text: str) -> int:
+    hangul = len(_HANGUL.findall(text))
+    other = sum(1 for c in text if not c.isspace()) - hangul
+    return hangul + math.ceil(other / 3)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    paragraph_end: bool
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentence spans of one paragraph. Quoted speech is never split, whatever it contains."""
+    spans: list[Span] = []
+    stack: list[str] = []
+    straight_open = False
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            straight_open = not straight_open
+        elif c in _OPEN:
+            stack.append(_OPEN[c])
+        elif stack and c == stack[-1]:
+            stack.pop()
+        elif c in _ENDERS and not stack and not straight_open:
+            j = i + 1
+            while j < n and text[j] in _ENDERS + "\"'”’)":
+                j += 1
+            if j >= n or text[j].isspace():
+                spans.append(Span(offset + start, offset + j, False))
+                while j < n and text[j].isspace():
+                    j += 1
+                start = j
+                i = j
+                continue
+        i += 1
+    if start < n:
+        end = n
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append(Span(offset + start, offset + end, False))
+    if spans:
+        last = spans[-1]
+        spans[-1] = Span(last.start, last.end, True)
+    return spans
+
+
+def _hard_split(text: str, span: Span, budget: int) -> list[Span]:
+    """Cut an over-long unit (a 100 KB line with no sentence end) at whitespace near the budget."""
+    pieces: list[Span] = []
+    start = span.start
+    while start < span.end:
+        end = start
+        while end < span.end and estimate_tokens(text[start:end]) < budget:
+            end = min(span.end, end + max(16, budget // 2))
+        if end < span.end:
+            cut = text.rfind(" ", start + 1, end)
+            end = cut if cut > start else end
+        pieces.append(Span(start, end, end >= span.end and span.paragraph_end))
+        start = end
+        while start < span.end and text[start].isspace():
+            start += 1
+    return pieces
+
+
+def sentence_spans(text: str, budget: int) -> list[Span]:
+    spans: list[Span] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        for span in split_sentences(para, pos):
+            if estimate_tokens(text[span.start : span.end]) > 2 * budget:
+                spans.extend(_hard_split(text, span, budget))
+            else:
+                spans.append(span)
+        pos += len(para) + 2
+    return spans
+
+
+def chunk_article(article: Article, budget: int = 800, context_tokens: int = 60) -> list[Chunk]:
+    """Pack sentences into chunks of at most ``budget`` estimated tokens.
+
+    A chunk prefers to end at a paragraph boundary when one lies past half the budget. Each chunk
+    carries up to ``context_tokens`` of the preceding text as read-only context.
+    """
+    if budget < 50:
+        raise ValueError("chunk budget must be at least 50 tokens")
+    text = article.text
+    spans = sentence_spans(text, budget)
+    groups: list[list[Span]] = []
+    current: list[Span] = []
+    for span in spans:
+        if current and estimate_tokens(text[current[0].start : span.end]) > budget:
+            cut = len(current)
+            for k in range(len(current) - 1, 0, -1):
+                if current[k - 1].paragraph_end:
+                    if estimate_tokens(text[current[0].start : current[k - 1].end]) >= budget // 2:
+                        cut = k
+                    break
+            groups.append(current[:cut])
+            current = current[cut:]
+        current.append(span)
+    if current:
+        groups.append(current)
+
+    chunks: list[Chunk] = []
+    for index, group in enumerate(groups):
+        start, end = group[0].start, group[-1].end
+        chunks.append(
+            Chunk(
+                article_id=article.id,
+                index=index,
+                start=start,
+                end=end,
+                text=text[start:end],
+                context=_context_before(text, spans, start, context_tokens),
+                tokens=estimate_tokens(text[start:end]),
+            )
+        )
+    return chunks
+
+
+def _context_before(text: str, spans: list[Span], start: int, tokens: int) -> str:
+    if tokens <= 0:
+        return ""
+    before = [s for s in spans if s.end <= start]
+    picked: list[Span] = []
+    for span in reversed(before):
+        if estimate_tokens(text[span.start : start]) > tokens:
+            break
+        picked.insert(0, span)
+    return text[picked[0].start : picked[-1].end] if picked else ""

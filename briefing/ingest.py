@@ -1,0 +1,353 @@
+"""Ingest: read scraped pages, strip boilerplate, drop repeated bodies, find metadata.
+
+``clean_page`` is pure (text in, paragraphs and metadata out); ``load_articles`` does the I/O,
+reads sidecars (``NAME.meta.json``) and turns each unreadable file into an ``InputError`` that
+names it, so one bad file never sinks a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import InputError
+from .models import Article, ArticleMeta
+
+TEXT_SUFFIXES = {".txt"}
+SIDECAR_SUFFIX = ".meta.json"
+
+# Lines at or after which everything is footer: copyright, polls, "read it at the outlet".
+_FOOTER = re.compile(
+    r"(copyright\s*[©ⓒ(]|ⓒ\s*\S+|무단\s*전재|재배포\s*금지|이 기사에 대해 어떻게 생각|"
+    r"해당 언론사로 이동|에서 직접 확인하세요|관련\s*기사\s*$|^많이 본 뉴스|^인기\s*기사)",
+    re.IGNORECASE,
+)
+# Whole lines that are widgets or site furniture wherever they appear.
+_WIDGET = re.compile(
+    r"^(로그인|회원가입|로그아웃|전체\s*메뉴|검색|구독|공유|스크랩|인쇄|글자\s*크기.*|가+\s*가+.*|"
+    r"기사\s*듣기|좋아요|댓글.*|(?:트위터|페이스북|카카오스토리|카카오톡|네이버|밴드|링크\s*복사|"
+    r"URL\s*복사)(?:\s+\S+)*|\S+\s*>\s*\S+)$",
+    re.IGNORECASE,
+)
+_SECTION_WORDS = {
+    "머니",
+    "산업",
+    "정치",
+    "경제",
+    "사회",
+    "국제",
+    "문화",
+    "라이프",
+    "스포츠",
+    "연예",
+    "오피니언",
+    "증권",
+    "부동산",
+    "IT·과학",
+    "IT",
+    "과학",
+    "정치&정책",
+    "생활경제",
+    "에듀&JOB",
+    "기획연재",
+    "AI영상",
+    "플러스",
+    "메트로人",
+    "전국",
+    "지역",
+    "포토",
+    "영상",
+    "사설",
+    "칼럼",
+    "연재",
+    "전체",
+    "뉴스",
+    "홈",
+    "산업일반",
+    "재계",
+    "자동차",
+    "전기전자",
+    "금융",
+    "유통",
+    "건설",
+    "글로벌",
+}
+_BULLET = re.compile(r"^[-•·▶▷☞◇○●■□※]\s*")
+_CAPTION = re.compile(r"(?:/\s*[\w가-힣]{1,12}(?:\s*제공)?|\[사진=?[^\]]*\]|\(사진=?[^)]*\))\s*$")
+_BYLINE = re.compile(r"^([가-힣]{2,4})\s*(?:기자|특파원|선임기자)(?:\s*[\w.+-]+@[\w.-]+)?\s*$")
+_EMAIL_ONLY = re.compile(r"^[\w.+-]+@[\w.-]+\s*$")
+_DATE_DOTS = re.compile(
+    r"(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*[.일]?\s*(?:(\d{1,2}):(\d{2}))?"
+)
+_SENTENCE_END = re.compile(r"(다|요|음|함|됨|임|까|죠)\s*[.!?]?\s*[\"'”’」)]?\s*$|[.!?]\s*[\"'”’]?$")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+@dataclass
+class CleanResult:
+    meta: ArticleMeta
+    paragraphs: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@cache
+def outlets() -> tuple[dict[str, str], dict[str, str]]:
+    """Korean outlet name → English, and web domain → Korean outlet name."""
+    data = json.loads(resources.files("briefing").joinpath("data/outlets.json").read_text("utf-8"))
+    return dict(data["names"]), dict(data["domains"])
+
+
+def normalise_line(line: str) -> str:
+    line = unicodedata.normalize("NFC", line).replace("\ufeff", "").replace("\u00a0", " ")
+    line = line.replace("\u200b", "")
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def find_outlet(text: str) -> tuple[str, str] | None:
+    """The first known outlet (Korean, English) named in ``text``, by name or by domain."""
+    names, domains = outlets()
+    for ko, en in names.items():
+        if ko in text:
+            return ko, en
+    for domain, ko in domains.items():
+        if domain in text:
+            return ko, names.get(ko, ko)
+    return None
+
+
+def parse_page_date(line: str) -> tuple[dt.date, dt.time | None] | None:
+    m = _DATE_DOTS.search(line)
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    try:
+        date = dt.date(year, month, day)
+        time = dt.time(int(m[4]), int(m[5])) if m[4] else None
+    except ValueError:
+        return None
+    return date, time
+
+
+def _is_menu(line: str) -> bool:
+    tokens = line.split()
+    hits = sum(1 for t in tokens if t in _SECTION_WORDS)
+    return hits >= 3 or (len(tokens) <= 2 and hits >= 1)
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line) >= 80 or (len(line) >= 25 and bool(_SENTENCE_END.search(line)))
+
+
+def _is_caption(line: str) -> bool:
+    # Photo captions end with a credit ("... 있다./LG전자", "[사진=LG전자]").
+    return bool(_CAPTION.search(line)) and ("/" in line[-16:] or "사진" in line)
+
+
+def clean_page(raw: str) -> CleanResult:
+    """Split a scraped page into metadata and body paragraphs, dropping site furniture."""
+    notes: list[str] = []
+    meta = ArticleMeta()
+    lines = [normalise_line(x) for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [x for x in lines if x]
+
+    # Footer: everything from the first copyright / poll / "go to the outlet" line on.
+    for i, line in enumerate(lines):
+        if _FOOTER.search(line):
+            found = find_outlet(line)
+            if found:
+                meta.outlet_ko, meta.outlet = found
+            dropped = len(lines) - i
+            lines = lines[:i]
+            notes.append(f"dropped {dropped} footer line(s) (copyright, polls, headline lists)")
+            break
+
+    body: list[str] = []
+    deck: list[str] = []
+    in_body = False
+    stats = {"menu": 0, "caption": 0, "list": 0}
+    for line in lines:
+        date = parse_page_date(line) if len(line) <= 60 and not in_body else None
+        if date and meta.published is None:
+            meta.published, meta.published_time = date
+            meta.published_from = "page"
+            name = _DATE_DOTS.sub("", line)
+            name = re.sub(r"(입력|수정|등록|승인|기사입력|발행)\s*:?", "", name).strip(" |·:")
+            if 2 <= len(name) <= 12 and _HANGUL.search(name) and meta.byline is None:
+                meta.byline = re.sub(r"\s*기자$", "", name)
+            continue
+        if (m := _BYLINE.match(line)) or _EMAIL_ONLY.match(line):
+            if m and meta.byline is None:
+                meta.byline = m[1]
+            continue
+        if _WIDGET.match(line) or (not in_body and _is_menu(line)):
+            stats["menu"] += 1
+            continue
+        if _BULLET.match(line) and not _is_sentence(_BULLET.sub("", line)):
+            stats["list"] += 1
+            continue
+        if _is_caption(line):
+            stats["caption"] += 1
+            continue
+        if in_body:
+            body.append(line)
+        elif _is_sentence(line):
+            in_body = True
+            body.append(line)
+        elif meta.title is None:
+            if len(line) >= 12 and _HANGUL.search(line):
+                meta.title = line
+            else:
+                stats["menu"] += 1
+        else:
+            deck.append(line)
+    meta.subtitles = deck
+    for kind, count in stats.items():
+        if count:
+            notes.append(f"dropped {count} {kind} line(s)")
+
+    if meta.outlet is None and (found := find_outlet("\n".join(lines[:3]) + raw[-400:])):
+        meta.outlet_ko, meta.outlet = found
+
+    seen: set[str] = set()
+    paragraphs: list[str] = []
+    repeats = 0
+    for para in body:
+        key = re.sub(r"\s+", "", para)
+        if key in seen:
+            repeats += 1
+            continue
+        seen.add(key)
+        paragraphs.append(para)
+    if repeats:
+        notes.append(f"dropped {repeats} repeated paragraph(s)")
+    return CleanResult(meta=meta, paragraphs=paragraphs, notes=notes)
+
+
+# --- I/O ----------------------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
+    """Article files under ``paths`` in a stable order; a missing path is an ``InputError``."""
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            if not found:
+                yield InputError(str(path), "no .txt articles in this directory")
+            yield from found
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(str(path), "no such file or directory")
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(str(path), f"cannot read ({e.strerror}); check the path and permissions") from e
+    if b"\x00" in data[:4096]:
+        raise InputError(str(path), "looks binary (NUL bytes); give a UTF-8 text article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(str(path), f"not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
+
+
+def load_sidecar(path: Path) -> ArticleMeta | None:
+    """Metadata from ``NAME.meta.json`` next to ``NAME.txt``, if there is one."""
+    side = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not side.exists():
+        return None
+    try:
+        data = json.loads(side.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(str(side), f"sidecar is not valid JSON ({e}); fix or remove it") from e
+    if not isinstance(data, dict):
+        raise InputError(str(side), "sidecar must be a JSON object")
+    allowed = {"title", "outlet", "url", "published", "byline"}
+    if unknown := set(data) - allowed:
+        raise InputError(str(side), f"unknown sidecar keys {sorted(unknown)}; use {sorted(allowed)}")
+    published = data.pop("published", None)
+    try:
+        meta = ArticleMeta.model_validate(data)
+        if published is not None:
+            when = dt.datetime.fromisoformat(str(published))
+            meta.published = when.date()
+            meta.published_time = when.time() if "T" in str(published) else None
+            meta.published_from = "sidecar"
+    except (ValidationError, ValueError) as e:
+        raise InputError(
+            str(side), f"bad sidecar value ({e.__class__.__name__}); 'published' is YYYY-MM-DD"
+        ) from e
+    return meta
+
+
+def build_article(path: Path, raw: str, published: dt.date | None = None) -> Article:
+    """Clean ``raw`` and merge metadata: page < sidecar < ``published`` flag."""
+    result = clean_page(raw)
+    if not result.paragraphs:
+        raise InputError(str(path), "no article body found after cleaning; is this a news page?")
+    meta = result.meta
+    side = load_sidecar(path)
+    if side is not None:
+        for key in ("title", "url", "byline"):
+            if (value := getattr(side, key)) is not None:
+                setattr(meta, key, value)
+        if side.outlet is not None:
+            found = find_outlet(side.outlet)
+            meta.outlet_ko, meta.outlet = found if found else (None, side.outlet)
+        if side.published is not None:
+            meta.published, meta.published_time = side.published, side.published_time
+            meta.published_from = "sidecar"
+    if published is not None:
+        meta.published, meta.published_time, meta.published_from = published, None, "flag"
+    text = result.text
+    notes = list(result.notes)
+    if meta.published is None:
+        notes.append("publication date unknown: relative dates stay unresolved")
+    return Article(
+        id=path.stem,
+        path=str(path),
+        meta=meta,
+        text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        notes=notes,
+    )
+
+
+def load_articles(
+    paths: Iterable[Path], published: dt.date | None = None
+) -> tuple[list[Article], list[InputError]]:
+    """Every readable article under ``paths``; the rest as errors. Identical bodies load once."""
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    seen: dict[str, str] = {}
+    for item in discover(paths):
+        if isinstance(item, InputError):
+            errors.append(item)
+            continue
+        try:
+            article = build_article(item, read_text(item), published)
+        except InputError as e:
+            errors.append(e)
+            continue
+        if article.content_hash in seen:
+            errors.append(InputError(str(item), f"same body as {seen[article.content_hash]}; skipped"))
+            continue
+        seen[article.content_hash] = article.path
+        articles.append(article)
+    return articles, errors

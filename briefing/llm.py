@@ -1,0 +1,455 @@
+"""The one seam to the model: ``LLM.complete(prompt, schema) -> Completion``.
+
+``OpenAIChat`` sends through the official ``openai`` SDK to any OpenAI-compatible endpoint. Retries
+live in one layer only: the SDK's own retries are off (``max_retries=0``) and tenacity retries
+transient failures (408/409/429/5xx, timeouts, connection errors) with jittered exponential
+backoff that honours ``Retry-After``, bounded in attempts and in total time. A bad answer (not
+JSON, wrong schema, empty) is re-asked once with the validation error; a truncated answer is
+re-asked once with twice the ``max_tokens``. ``CachingLLM`` wraps any ``LLM`` with the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import email.utils
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from .cache import Cache, CallLog, cache_key
+from .config import OutputMode, Settings
+from .errors import CallFailed, FatalLLMError
+from .prompts import RenderedPrompt
+from .store_files import atomic_write_text
+
+if TYPE_CHECKING:
+    import httpx
+    import openai
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cached_tokens += other.cached_tokens
+
+
+@dataclass
+class Completion(Generic[T]):
+    value: T
+    usage: Usage = field(default_factory=Usage)
+    cached: bool = False
+    attempts: int = 1
+    latency: float = 0.0
+
+
+class LLM(Protocol):
+    model: str
+    output_mode: OutputMode
+
+    def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]: ...
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+def response_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema in the strict subset OpenAI and llama.cpp both accept.
+
+    References are inlined, every property is required (optional ones are nullable), extra keys
+    are forbidden, and ``default``/``title`` are dropped.
+    """
+    raw = model.model_json_schema()
+    defs = raw.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(copy.deepcopy(defs[node["$ref"].split("/")[-1]]))
+            out = {k: walk(v) for k, v in node.items() if k not in ("default", "title")}
+            if out.get("type") == "object" and "properties" in out:
+                out["required"] = list(out["properties"])
+                out["additionalProperties"] = False
+            return out
+        if isinstance(node, list):
+            return [walk(x) for x in node]
+        return node
+
+    result: dict[str, Any] = walk(raw)
+    return result
+
+
+def schema_hint(mode: OutputMode, schema: type[BaseModel]) -> str:
+    """The schema text to put in the prompt, for endpoints that cannot take it as a parameter."""
+    return json.dumps(response_schema(schema), ensure_ascii=False) if mode == "prompt" else ""
+
+
+# --- errors, retries ----------------------------------------------------------------------------
+
+
+class _Transient(Exception):
+    """A failure worth retrying; carries the server's Retry-After in seconds, if any."""
+
+    def __init__(self, kind: str, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    if headers is None:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def endpoint_host(base_url: str | None) -> str:
+    """The endpoint without credentials or query, safe to print."""
+    if not base_url:
+        return "api.openai.com"
+    parts = urlsplit(base_url)
+    return f"{parts.hostname or ''}{':' + str(parts.port) if parts.port else ''}{parts.path}"
+
+
+def _classify(exc: Exception, model: str, host: str) -> Exception:
+    """Map an SDK exception to ours. Server text is not echoed for auth errors (it may hold keys)."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return _Transient("timeout", "the endpoint did not answer in time")
+    if isinstance(exc, openai.APIConnectionError):
+        return _Transient("connection", f"cannot connect to {host}")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return FatalLLMError(
+            f"{host} rejected the API key (HTTP {exc.status_code}): check OPENAI_API_KEY, "
+            "or unset it to use the local model"
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return FatalLLMError(
+            f"model {model!r} or its path not found at {host} (HTTP 404): check BRIEFING_MODEL "
+            "or --model, and OPENAI_BASE_URL (it usually ends in /v1)"
+        )
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        after = retry_after_seconds(exc.response.headers)
+        if status == 429:
+            return _Transient("rate_limited", "HTTP 429 from the endpoint", after)
+        if status in (408, 409) or status >= 500:
+            return _Transient("server_error", f"HTTP {status} from the endpoint", after)
+        return CallFailed("bad_request", f"HTTP {status} from the endpoint")
+    return exc
+
+
+@dataclass
+class _Reply:
+    content: str | None
+    finish_reason: str | None
+    usage: Usage
+    attempts: int
+
+
+class _BadAnswer(Exception):
+    def __init__(self, kind: str, detail: str, content: str | None) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+        self.content = content
+
+
+# --- the OpenAI-compatible client ---------------------------------------------------------------
+
+
+class OpenAIChat:
+    """Chat completions with structured output through the official SDK."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx.Client | None = None,
+        log: CallLog | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import httpx
+        import openai
+
+        self.settings = settings
+        self.model = settings.model
+        self.output_mode: OutputMode = settings.output_mode
+        self.host = endpoint_host(settings.base_url)
+        self.log = log or CallLog(None)
+        self._sleep = sleep
+        limits = httpx.Limits(max_connections=max(settings.concurrency, 1) + 2)
+        key = settings.api_key.get_secret_value() if settings.api_key else "sk-no-key-required"
+        self.client = openai.OpenAI(
+            api_key=key,
+            base_url=settings.base_url,
+            max_retries=0,
+            timeout=httpx.Timeout(settings.timeout, connect=10.0),
+            http_client=http_client or httpx.Client(limits=limits),
+        )
+
+    def _response_format(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> Any:
+        if self.output_mode == "json_schema":
+            name = prompt.ref.replace("@", "_v")
+            return {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": response_schema(schema), "strict": True},
+            }
+        if self.output_mode == "json_object":
+            return {"type": "json_object", "schema": response_schema(schema)}
+        return None
+
+    def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
+        messages: list[dict[str, str]] = [
+            {"role": "system", "content": prompt.system},
+            {"role": "user", "content": prompt.user},
+        ]
+        max_tokens = prompt.params.max_tokens
+        usage = Usage()
+        attempts = 0
+        started = time.monotonic()
+        reasked = grew = False
+        while True:
+            reply = self._send(prompt, schema, messages, max_tokens)
+            attempts += reply.attempts
+            usage.add(reply.usage)
+            try:
+                if reply.finish_reason == "length":
+                    raise _BadAnswer("truncated", f"answer cut off at {max_tokens} tokens", None)
+                value = self._parse(reply.content, schema)
+            except _BadAnswer as bad:
+                if bad.kind == "truncated" and not grew:
+                    grew = True
+                    max_tokens = min(max_tokens * 2, 16384)
+                    continue
+                if bad.kind in ("invalid_json", "schema_mismatch", "empty") and not reasked:
+                    reasked = True
+                    messages = [
+                        *messages[:2],
+                        {"role": "assistant", "content": bad.content or ""},
+                        {
+                            "role": "user",
+                            "content": f"That answer was not valid ({bad.detail}). Reply again "
+                            "with only the corrected JSON object.",
+                        },
+                    ]
+                    continue
+                raise CallFailed(bad.kind, bad.detail) from None
+            return Completion(
+                value=value,
+                usage=usage,
+                attempts=attempts,
+                latency=time.monotonic() - started,
+            )
+
+    def _parse(self, content: str | None, schema: type[T]) -> T:
+        if content is None or not content.strip():
+            raise _BadAnswer("empty", "the answer had no content", content)
+        text = content.strip()
+        if text.startswith("```"):
+            text = text.strip("`").removeprefix("json").strip()
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise _BadAnswer("invalid_json", f"not JSON: {e.msg} at char {e.pos}", content) from e
+        try:
+            return schema.model_validate(data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "top level"
+            detail = f"{where}: {first['msg']} ({e.error_count()} error(s))"
+            raise _BadAnswer("schema_mismatch", detail, content) from e
+
+    def _send(
+        self,
+        prompt: RenderedPrompt,
+        schema: type[BaseModel],
+        messages: list[dict[str, str]],
+        max_tokens: int,
+    ) -> _Reply:
+        """One logical request with bounded retries."""
+        params: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": prompt.params.temperature,
+            "max_tokens": max_tokens,
+        }
+        if prompt.params.top_p is not None:
+            params["top_p"] = prompt.params.top_p
+        if prompt.params.seed is not None:
+            params["seed"] = prompt.params.seed
+        if (fmt := self._response_format(prompt, schema)) is not None:
+            params["response_format"] = fmt
+
+        s = self.settings
+        deadline = time.monotonic() + s.retry_total
+        attempt = 0
+        while True:
+            attempt += 1
+            t0 = time.monotonic()
+            try:
+                completion = self.client.chat.completions.create(**params)
+            except Exception as raw:  # classified below; unknown ones re-raised
+                exc = _classify(raw, self.model, self.host)
+                self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, exc)
+                if isinstance(exc, _Transient):
+                    wait = self._backoff(attempt, exc.retry_after)
+                    if attempt >= s.max_attempts or time.monotonic() + wait > deadline:
+                        raise CallFailed(
+                            exc.kind, f"{exc.detail}; gave up after {attempt} attempt(s)"
+                        ) from None
+                    self._sleep(wait)
+                    continue
+                if exc is raw:
+                    raise
+                raise exc from None
+            usage = _usage(completion)
+            self._log(prompt, messages, completion, usage, time.monotonic() - t0, attempt, None)
+            if not completion.choices:
+                return _Reply(None, None, usage, attempt)
+            choice = completion.choices[0]
+            message = choice.message
+            if getattr(message, "refusal", None):
+                raise CallFailed("refusal", "the model refused to answer")
+            if choice.finish_reason == "content_filter":
+                raise CallFailed("content_filter", "the endpoint's content filter stopped the answer")
+            return _Reply(message.content, choice.finish_reason, usage, attempt)
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        s = self.settings
+        base = min(s.retry_max_wait, s.retry_initial * 2 ** (attempt - 1))
+        jittered = random.uniform(base / 2, base)
+        return min(max(jittered, retry_after or 0.0), max(s.retry_max_wait, retry_after or 0.0))
+
+    def _log(
+        self,
+        prompt: RenderedPrompt,
+        messages: list[dict[str, str]],
+        completion: Any,
+        usage: Usage | None,
+        latency: float,
+        attempt: int,
+        error: Exception | None,
+    ) -> None:
+        content = None
+        finish = None
+        if completion is not None and completion.choices:
+            content = completion.choices[0].message.content
+            finish = completion.choices[0].finish_reason
+        self.log.write(
+            {
+                "prompt": prompt.ref,
+                "prompt_sha256": prompt.sha256,
+                "model": self.model,
+                "endpoint": self.host,
+                "attempt": attempt,
+                "latency_s": round(latency, 3),
+                "messages": messages,
+                "response": content,
+                "finish_reason": finish,
+                "usage": usage.__dict__ if usage else None,
+                "error": str(error) if error else None,
+            }
+        )
+
+
+def _usage(completion: openai.types.chat.ChatCompletion) -> Usage:
+    u = completion.usage
+    if u is None:
+        return Usage()
+    details = getattr(u, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) or 0
+    return Usage(u.prompt_tokens or 0, u.completion_tokens or 0, cached)
+
+
+# --- cache and recording ------------------------------------------------------------------------
+
+
+class CachingLLM:
+    """Serves repeated requests from the cache; optionally records answers as test fixtures."""
+
+    def __init__(self, inner: LLM, cache: Cache | None, record_dir: Path | None = None) -> None:
+        self.inner = inner
+        self.model = inner.model
+        self.output_mode = inner.output_mode
+        self.cache = cache
+        self.record_dir = record_dir
+
+    def key(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> str:
+        return cache_key(
+            {
+                "model": self.model,
+                "prompt": prompt.ref,
+                "prompt_sha256": prompt.sha256,
+                "schema": response_schema(schema),
+                "system": prompt.system,
+                "user": prompt.user,
+                "params": prompt.params.model_dump(),
+                "output_mode": self.output_mode,
+            }
+        )
+
+    def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
+        key = self.key(prompt, schema)
+        if self.cache is not None and (entry := self.cache.get(key)) is not None:
+            try:
+                return Completion(value=schema.model_validate(entry["value"]), cached=True)
+            except (ValidationError, KeyError):
+                pass  # stale or damaged: ask again and overwrite
+        result = self.inner.complete(prompt, schema)
+        value = result.value.model_dump(mode="json")
+        if self.cache is not None:
+            self.cache.put(
+                key,
+                {
+                    "prompt": prompt.ref,
+                    "prompt_sha256": prompt.sha256,
+                    "model": self.model,
+                    "value": value,
+                    "usage": result.usage.__dict__,
+                },
+            )
+        if self.record_dir is not None:
+            record_fixture(self.record_dir, key, prompt, self.model, value)
+        return result
+
+
+def record_fixture(
+    directory: Path, key: str, prompt: RenderedPrompt, model: str, value: dict[str, Any]
+) -> Path:
+    """Save one answer in the fixture format the tests replay (see tests/fixtures/README.md)."""
+    path = directory / f"{prompt.ref.replace('@', '_v')}-{key[:16]}.json"
+    fixture = {
+        "label": f"recorded from {model} on {time.strftime('%Y-%m-%d')}",
+        "prompt": prompt.ref,
+        "match": prompt.data,
+        "content": value,
+    }
+    atomic_write_text(path, json.dumps(fixture, ensure_ascii=False, indent=2) + "\n")
+    return path
