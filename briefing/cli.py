@@ -1,0 +1,182 @@
+"""Command line: parse arguments, call the library, turn known errors into one line and an exit code.
+
+Exit codes: 0 all done; 1 output written but something was left out (a file or chunk failed);
+2 usage or configuration error; 3 the endpoint refused (bad key, unknown model, unreachable);
+4 no readable input; 130 interrupted. Heavy libraries are imported only inside commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import BriefingError, ConfigError, InputError, LLMError
+
+EXIT_PARTIAL, EXIT_CONFIG, EXIT_LLM, EXIT_INPUT, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+
+
+def say(message: str) -> None:
+    print(f"briefing: {message}", file=sys.stderr, flush=True)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _add_llm_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model and endpoint (flags override the environment)")
+    g.add_argument("--model", help="model name (env BRIEFING_MODEL; default gpt-4o-mini)")
+    g.add_argument(
+        "--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (env OPENAI_BASE_URL)"
+    )
+    g.add_argument(
+        "--output-mode",
+        choices=["json_schema", "json_object", "prompt"],
+        help="how to ask for structured output (env BRIEFING_OUTPUT_MODE; default json_schema)",
+    )
+    g.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
+    g.add_argument("--timeout", type=float, help="seconds to wait for one answer (default 120)")
+    g.add_argument("--chunk-tokens", type=int, help="token budget per chunk (default 800)")
+    g.add_argument(
+        "--context-tokens", type=int, help="tokens of preceding text given as context (default 60)"
+    )
+    g.add_argument("--cache-dir", type=Path, help="cache and call log directory (env BRIEFING_CACHE_DIR)")
+    g.add_argument("--no-cache", action="store_true", help="ignore and do not write the cache")
+    g.add_argument(
+        "--log-file", type=Path, help="JSON Lines log of every call (default CACHE_DIR/calls.jsonl)"
+    )
+    g.add_argument(
+        "--record", type=Path, metavar="DIR", help="save every answer as a replayable test fixture"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="briefing",
+        description="Turn Korean news coverage of LG's leaders into English executive briefings.",
+    )
+    p.add_argument("--version", action="version", version=f"briefing {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run", help="write a briefing from article files", description="Write an English briefing."
+    )
+    run.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    run.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    run.add_argument(
+        "--format", choices=["md", "json"], default="md", help="Markdown briefing or merged JSON data"
+    )
+    run.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_llm_options(run)
+
+    prompts = sub.add_parser("prompts", help="list the versioned prompts", description="List prompts.")
+    prompts.add_argument(
+        "--check", action="store_true", help="fail if a prompt changed without a version bump"
+    )
+    prompts.add_argument("--lock", action="store_true", help="pin the hashes of new prompt versions")
+    return p
+
+
+def settings_from(args: argparse.Namespace) -> object:
+    from .config import Settings
+
+    return Settings.from_env().with_(
+        model=args.model,
+        base_url=args.base_url,
+        output_mode=args.output_mode,
+        concurrency=args.concurrency,
+        timeout=args.timeout,
+        chunk_tokens=args.chunk_tokens,
+        context_tokens=args.context_tokens,
+        cache_dir=args.cache_dir,
+        use_cache=False if args.no_cache else None,
+        call_log=args.log_file,
+        record_dir=args.record,
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .backend import open_llm
+    from .config import Settings
+    from .pipeline import run
+    from .render import render_json, render_markdown
+    from .store_files import atomic_write_text
+
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    progress = None if args.quiet else say
+    with open_llm(settings, say) as llm:
+        result = run(args.paths, settings, llm, published=args.published, progress=progress)
+    text = render_json(result.data) if args.format == "json" else render_markdown(result.data)
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    stats = result.data.stats
+    ok = stats.chunks - len(stats.failures)
+    say(
+        f"{len(result.articles)} article(s), {stats.chunks} chunk(s): {ok} ok ({stats.cache_hits} from cache), "
+        f"{len(stats.failures)} failed; {stats.calls} call(s), {stats.retried} retried; "
+        f"tokens {stats.prompt_tokens} prompt / {stats.completion_tokens} completion"
+    )
+    for err in result.input_errors:
+        say(f"skipped {err}")
+    for f in stats.failures:
+        say(f"failed {f.path} chunk {f.chunk_index}: {f.kind} ({f.detail}); run again to retry it")
+    if args.output:
+        say(f"wrote {args.output}")
+    return 0 if result.ok else EXIT_PARTIAL
+
+
+def cmd_prompts(args: argparse.Namespace) -> int:
+    from .prompts import check_lock, load_prompts, update_lock
+
+    if args.lock:
+        for ref in update_lock():
+            say(f"locked {ref}")
+    problems = check_lock()
+    for prompt in load_prompts().values():
+        print(
+            f"{prompt.ref:<16} sha256 {prompt.sha256[:12]}  {prompt.path.name:<18} {prompt.spec.description}"
+        )
+    for problem in problems:
+        say(problem)
+    return EXIT_CONFIG if problems and (args.check or args.lock) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:
+        p.print_help()
+        return EXIT_CONFIG
+    handlers = {"run": cmd_run, "prompts": cmd_prompts}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        say("interrupted; no output written, the cache keeps every finished answer")
+        return EXIT_INTERRUPTED
+    except ConfigError as e:
+        say(f"error: {e}")
+        return EXIT_CONFIG
+    except LLMError as e:
+        say(f"error: {e}")
+        return EXIT_LLM
+    except InputError as e:
+        say(f"error: {e}")
+        return EXIT_INPUT
+    except BriefingError as e:
+        say(f"error: {e}")
+        return e.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

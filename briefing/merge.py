@@ -1,0 +1,321 @@
+"""Verify and merge: turn per-chunk extractions into one checked, de-duplicated data set.
+
+Everything here is code, not model: official names from the glossary, dates resolved against the
+publication date, quotes checked against the source, duplicates merged across chunks and articles,
+conflicting reports kept visible. Pure: articles and extractions in, ``MergedData`` out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .glossary import Glossary, Name
+from .models import (
+    Article,
+    ChunkExtraction,
+    DateSpan,
+    Figure,
+    Leader,
+    MergedData,
+    Person,
+    SourceInfo,
+    SourceRef,
+    Statement,
+    Stop,
+)
+from .verify import find_quote, resolve_date
+
+_STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
+
+
+@dataclass
+class ArticleExtraction:
+    """One chunk's extraction, with the article and the chunk span it came from."""
+
+    article: Article
+    start: int
+    end: int
+    extraction: ChunkExtraction
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
+
+
+def _name(glossary: Glossary, name_ko: str, model_en: str | None = None) -> Name:
+    if "관계자" in name_ko:  # "LG 관계자": an unnamed official, not a person to romanise
+        org = name_ko.replace("관계자", "").strip()
+        return Name(name_ko, f"{org} official (unnamed)".strip(), False)
+    return glossary.person_name(name_ko, model_en)
+
+
+class _Merger:
+    def __init__(self, glossary: Glossary) -> None:
+        self.g = glossary
+        self.leaders: dict[str, Leader] = {}
+        self.stops: list[Stop] = []
+        self.statements: list[Statement] = []
+        self.figures: list[Figure] = []
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def known_names(self, item: ArticleExtraction) -> list[str]:
+        text = item.article.text
+        found = [e.ko for e in self.g.entries if e.person and e.ko in text]
+        found += [x.name_ko for x in item.extraction.leaders if len(x.name_ko.strip()) >= 2]
+        return list(dict.fromkeys(found))
+
+    def leader(self, name_ko: str, article_id: str, model_en: str | None = None) -> Leader:
+        name = _name(self.g, name_ko, model_en)
+        leader = self.leaders.get(name.ko)
+        if leader is None:
+            leader = Leader(
+                name_ko=name.ko,
+                name_en=name.en,
+                title=name.title,
+                company=name.company,
+                official=name.official,
+            )
+            self.leaders[name.ko] = leader
+            if not name.official:
+                self.warn(f"{article_id}: name not in glossary: {name.ko} shown as {name.en!r}")
+        if article_id not in leader.sources:
+            leader.sources.append(article_id)
+        return leader
+
+    def add(self, item: ArticleExtraction) -> None:
+        art = item.article
+        x = item.extraction
+        known = self.known_names(item)
+        chunk_text = art.text[item.start : item.end]
+
+        def resolve(mention: str) -> str:
+            return self.g.resolve_person(mention, known)
+
+        for lx in x.leaders:
+            leader = self.leader(resolve(lx.name_ko), art.id, lx.name_en)
+            if not leader.official:
+                leader.title = leader.title or lx.title
+                leader.company = leader.company or lx.company
+
+        for sx in x.stops:
+            traveller = self.leader(resolve(sx.leader_ko), art.id)
+            date_text = sx.date_text
+            if date_text and find_quote(date_text, chunk_text) is None:
+                self.warn(f"{art.id}: date {date_text!r} for {sx.place_ko} is not in the source; dropped")
+                date_text = None
+            dates = resolve_date(date_text, art.meta.published)
+            if dates.note and dates.start is None and date_text:
+                self.warn(f"{art.id}: {sx.place_ko}: {dates.note}")
+            status = sx.status
+            published = art.meta.published
+            if dates.start and published:
+                if status == "unknown":
+                    status = "planned" if dates.start > published else "done"
+                elif status == "done" and dates.start > published:
+                    self.warn(f"{art.id}: {sx.place_ko} reported done but dated after publication")
+            people = []
+            for p in sx.people_met:
+                name = _name(self.g, resolve(p.name_ko))
+                role = ", ".join(x for x in (name.title, name.company) if x) if name.official else p.role
+                people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
+                if not name.official:
+                    self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
+            span = find_quote(sx.place_ko, art.text)
+            ref = SourceRef(article_id=art.id, start=span[0], end=span[1]) if span else _ref(item)
+            organisation = self.g.enforce_terms(sx.organisation)[0] if sx.organisation else None
+            purpose = self.g.enforce_terms(sx.purpose)[0] if sx.purpose else None
+            self.add_stop(
+                Stop(
+                    leader_ko=traveller.name_ko,
+                    leader_en=traveller.name_en,
+                    dates=dates,
+                    date_applies_to=sx.date_applies_to if dates.known else "stop",
+                    place_ko=sx.place_ko,
+                    city=sx.city,
+                    region=sx.region,
+                    country=sx.country,
+                    organisations=[organisation] if organisation else [],
+                    people_met=people,
+                    purposes=[purpose] if purpose else [],
+                    status=status,
+                    sources=[ref],
+                )
+            )
+
+        for st in x.statements:
+            speaker = _name(self.g, resolve(st.speaker_ko))
+            if speaker.official or "관계자" not in st.speaker_ko:
+                self.leader(speaker.ko, art.id)
+            span = find_quote(st.quote_ko, art.text)
+            if span is None:
+                self.warn(
+                    f"{art.id}: quote by {speaker.en} not found in the source; shown as a paraphrase, "
+                    "not a quote"
+                )
+            quote_ko = art.text[span[0] : span[1]] if span else st.quote_ko
+            self.add_statement(
+                Statement(
+                    speaker_ko=speaker.ko,
+                    speaker_en=speaker.en,
+                    quote_ko=quote_ko,
+                    quote_en=self.g.enforce_terms(st.quote_en)[0],
+                    topic=st.topic.strip() or "general",
+                    speech=st.speech,
+                    verified=span is not None,
+                    sources=[
+                        SourceRef(article_id=art.id, start=span[0], end=span[1]) if span else _ref(item)
+                    ],
+                )
+            )
+
+        for fx in x.figures:
+            span = find_quote(fx.text_ko, art.text)
+            if span is None:
+                self.warn(f"{art.id}: figure {fx.text_ko!r} not found in the source; left out")
+                continue
+            figure = Figure(
+                text_ko=art.text[span[0] : span[1]],
+                value_en=fx.value_en,
+                meaning=self.g.enforce_terms(fx.meaning)[0],
+                verified=True,
+                sources=[SourceRef(article_id=art.id, start=span[0], end=span[1])],
+            )
+            same = next((f for f in self.figures if _compact(f.text_ko) == _compact(figure.text_ko)), None)
+            if same is None:
+                self.figures.append(figure)
+            else:
+                _extend(same.sources, figure.sources)
+
+    def add_stop(self, new: Stop) -> None:
+        place = _place_key(new)
+        for old in self.stops:
+            if old.leader_ko != new.leader_ko or _place_key(old) != place:
+                continue
+            if old.dates.known and new.dates.known and not old.dates.overlaps(new.dates):
+                msg = (
+                    f"reports differ: {old.dates.display()} ({_ids(old)}) vs "
+                    f"{new.dates.display()} ({_ids(new)})"
+                )
+                same_article = {s.article_id for s in old.sources} & {s.article_id for s in new.sources}
+                if not same_article:
+                    old.conflicts.append(msg)
+                    new.conflicts.append(msg)
+                    continue
+                continue  # same article, different days: two visits to one place
+            _merge_stop(old, new)
+            return
+        self.stops.append(new)
+
+    def add_statement(self, new: Statement) -> None:
+        key = _compact(new.quote_ko)
+        for old in self.statements:
+            if old.speaker_ko != new.speaker_ko:
+                continue
+            other = _compact(old.quote_ko)
+            if key in other or other in key:
+                if len(key) > len(other) and new.verified >= old.verified:
+                    old.quote_ko, old.quote_en, old.verified = new.quote_ko, new.quote_en, new.verified
+                    old.sources[:0] = new.sources
+                _extend(old.sources, new.sources)
+                return
+        self.statements.append(new)
+
+
+def _ref(item: ArticleExtraction) -> SourceRef:
+    return SourceRef(article_id=item.article.id, start=item.start, end=item.end)
+
+
+def _ids(stop: Stop) -> str:
+    return ", ".join(dict.fromkeys(s.article_id for s in stop.sources))
+
+
+def _extend(target: list[SourceRef], more: list[SourceRef]) -> None:
+    for ref in more:
+        if ref not in target:
+            target.append(ref)
+
+
+def _place_key(stop: Stop) -> str:
+    return _compact(stop.city) if stop.city else _compact(stop.place_ko)
+
+
+def _better_dates(a: DateSpan, a_scope: str, b: DateSpan, b_scope: str) -> bool:
+    """True when ``b`` is a better date for a stop than ``a``: known, stop-specific, narrower."""
+    if not b.known:
+        return False
+    if not a.known:
+        return True
+    if a_scope != b_scope:
+        return b_scope == "stop"
+    return bool(b.start and b.end and a.start and a.end and (b.end - b.start) < (a.end - a.start))
+
+
+def _merge_stop(old: Stop, new: Stop) -> None:
+    if _better_dates(old.dates, old.date_applies_to, new.dates, new.date_applies_to):
+        old.dates, old.date_applies_to = new.dates, new.date_applies_to
+    for attr in ("city", "region", "country"):
+        if getattr(old, attr) is None:
+            setattr(old, attr, getattr(new, attr))
+    old.organisations += [o for o in new.organisations if o not in old.organisations]
+    seen = {p.name_ko for p in old.people_met}
+    old.people_met += [p for p in new.people_met if p.name_ko not in seen]
+    old.purposes += [p for p in new.purposes if p not in old.purposes]
+    if _STATUS_RANK[new.status] > _STATUS_RANK[old.status]:
+        old.status = new.status
+    _extend(old.sources, new.sources)
+
+
+def source_info(article: Article) -> SourceInfo:
+    m = article.meta
+    return SourceInfo(
+        id=article.id,
+        path=article.path,
+        title=m.title,
+        outlet=m.outlet,
+        byline=m.byline,
+        published=m.published,
+        published_time=m.published_time,
+        url=m.url,
+    )
+
+
+def merge(articles: Sequence[Article], items: Sequence[ArticleExtraction], glossary: Glossary) -> MergedData:
+    """Verify, map and de-duplicate every extraction, in article then chunk order."""
+    m = _Merger(glossary)
+    for item in items:
+        m.add(item)
+    order = {a.id: i for i, a in enumerate(articles)}
+    leader_order = {ko: i for i, ko in enumerate(m.leaders)}
+
+    def stop_key(s: Stop) -> tuple[int, str, int, int]:
+        first = s.sources[0]
+        when = s.dates.start.isoformat() if s.dates.start else "9999"
+        return (leader_order.get(s.leader_ko, 0), when, order.get(first.article_id, 0), first.start or 0)
+
+    for article in articles:
+        if article.meta.published is None:
+            m.warn(f"{article.id}: publication date unknown; relative dates left unresolved")
+    inferred: dict[str, list[str]] = {}
+    for stop in m.stops:
+        if stop.dates.month_from_publication:
+            inferred.setdefault(stop.sources[0].article_id, []).append(stop.city or stop.place_ko)
+    for article_id, places in inferred.items():
+        m.warn(
+            f"{article_id}: month not stated in source for {', '.join(dict.fromkeys(places))}; "
+            "taken from the publication date"
+        )
+    return MergedData(
+        leaders=list(m.leaders.values()),
+        stops=sorted(m.stops, key=stop_key),
+        statements=m.statements,
+        figures=m.figures,
+        sources=[source_info(a) for a in articles],
+        warnings=m.warnings,
+    )

@@ -1,0 +1,165 @@
+"""The orchestrator: ingest → chunk → extract → verify/merge → synthesize, in that order.
+
+Takes an ``LLM`` (real, cached or fake) so that every caller (CLI, tests, benchmarks) runs the same
+code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunk import chunk_article
+from .config import Settings
+from .errors import CallFailed, InputError, LLMError
+from .extract import ChunkResult, extract_chunks
+from .glossary import Glossary, default_glossary
+from .llm import LLM, schema_hint
+from .merge import ArticleExtraction, merge
+from .models import Article, BriefingData, MergedData, RunStats, Synthesis
+from .prompts import get_prompt
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    data: BriefingData
+    articles: list[Article]
+    input_errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.input_errors and not self.data.stats.failures
+
+
+def build_date() -> dt.date:
+    """Today, or ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def synthesis_facts(merged: MergedData) -> str:
+    """The merged English data the synthesis prompt sees: no Korean, no offsets."""
+    facts = {
+        "leaders": [{"name": x.name_en, "title": x.title, "company": x.company} for x in merged.leaders],
+        "stops": [
+            {
+                "leader": s.leader_en,
+                "dates": s.dates.display(),
+                "place": s.place,
+                "organisations": s.organisations,
+                "people_met": [p.name_en for p in s.people_met],
+                "purpose": " ".join(s.purposes),
+                "status": s.status,
+            }
+            for s in merged.stops
+        ],
+        "statements": [
+            {"speaker": s.speaker_en, "topic": s.topic, "words": s.quote_en} for s in merged.statements
+        ],
+        "figures": [{"value": f.value_en, "meaning": f.meaning} for f in merged.figures],
+    }
+    return json.dumps(facts, ensure_ascii=False, indent=1)
+
+
+def synthesize(merged: MergedData, llm: LLM, stats: RunStats) -> Synthesis | None:
+    """The executive layer, or None (with a warning) if the call fails: the facts still render."""
+    if not merged.stops and not merged.statements:
+        return None
+    prompt = get_prompt("synthesize")
+    facts = synthesis_facts(merged)
+    rendered = prompt.render(data=facts, facts=facts, schema_json=schema_hint(llm.output_mode, Synthesis))
+    try:
+        done = llm.complete(rendered, Synthesis)
+    except CallFailed as e:
+        merged.warnings.append(f"executive summary not written: {e}")
+        return None
+    _count(stats, done.cached, done.attempts, done.usage)
+    return done.value
+
+
+def _count(stats: RunStats, cached: bool, attempts: int, usage: object) -> None:
+    if cached:
+        stats.cache_hits += 1
+        return
+    stats.calls += attempts
+    stats.retried += 1 if attempts > 1 else 0
+    stats.prompt_tokens += getattr(usage, "prompt_tokens", 0)
+    stats.completion_tokens += getattr(usage, "completion_tokens", 0)
+    stats.cached_tokens += getattr(usage, "cached_tokens", 0)
+
+
+def run(
+    paths: Sequence[Path],
+    settings: Settings,
+    llm: LLM,
+    published: dt.date | None = None,
+    progress: Progress | None = None,
+    glossary: Glossary | None = None,
+    today: dt.date | None = None,
+) -> RunResult:
+    """Build the briefing data for the articles under ``paths``.
+
+    Raises:
+        InputError: no article could be read at all.
+        FatalLLMError: the endpoint rejects every call.
+    """
+    from .ingest import load_articles
+
+    glossary = glossary or default_glossary()
+    articles, errors = load_articles(paths, published)
+    if not articles:
+        reasons = "; ".join(str(e) for e in errors[:3]) or "nothing given"
+        raise InputError(", ".join(str(p) for p in paths), f"no readable article ({reasons})")
+    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.context_tokens)]
+    stats = RunStats(chunks=len(chunks), input_errors=[str(e) for e in errors])
+    prompt = get_prompt("extract")
+    by_id = {a.id: a for a in articles}
+    done = 0
+
+    def on_done(result: ChunkResult) -> None:
+        nonlocal done
+        done += 1
+        if progress and len(chunks) > 1:
+            state = "failed" if result.failure else ("cached" if result.cached else "ok")
+            progress(f"[{done}/{len(chunks)}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
+
+    results = extract_chunks(
+        chunks, {a.id: a.path for a in articles}, llm, prompt, settings.concurrency, on_done
+    )
+    if results and all(r.failure for r in results):
+        first = results[0].failure
+        assert first is not None
+        raise LLMError(
+            f"every chunk failed, nothing written ({first.kind}: {first.detail}); check the endpoint "
+            "and run again"
+        )
+    items = []
+    for r in results:
+        if r.failure is not None:
+            stats.failures.append(r.failure)
+            continue
+        _count(stats, r.cached, r.attempts, r.usage)
+        assert r.extraction is not None
+        items.append(ArticleExtraction(by_id[r.chunk.article_id], r.chunk.start, r.chunk.end, r.extraction))
+
+    merged = merge(articles, items, glossary)
+    if progress:
+        progress("writing the executive summary")
+    synthesis = synthesize(merged, llm, stats)
+    data = BriefingData(
+        generated=today or build_date(),
+        model=llm.model,
+        prompts=[f"{p.ref} (sha256 {p.sha256[:12]})" for p in (prompt, get_prompt("synthesize"))],
+        merged=merged,
+        synthesis=synthesis,
+        stats=stats,
+    )
+    return RunResult(data=data, articles=articles, input_errors=errors)
