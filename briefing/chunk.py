@@ -155,4 +155,14 @@ def _context_before(text: str, spans: list[Span], start: int, tokens: int) -> st
         if estimate_tokens(text[span.start : start]) > tokens:
             break
         picked.insert(0, span)
-    return text[picked[0].start : picked[-1].end] if picked else ""
+    if picked:
+        return text[picked[0].start : picked[-1].end]
+    if not before:
+        return ""
+    # The previous sentence alone is longer than the window: give its tail, from a word start.
+    last = before[-1]
+    begin = last.end
+    while begin > last.start and estimate_tokens(text[begin - 1 : last.end]) <= tokens:
+        begin -= 1
+    space = text.find(" ", begin, last.end)
+    return text[space + 1 : last.end] if space >= 0 else text[begin : last.end]

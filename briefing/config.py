@@ -44,6 +44,9 @@ class Settings:
     use_cache: bool = True
     record_dir: Path | None = None
     call_log: Path | None = None
+    local_model: Path | None = None
+    local_ctx_per_slot: int = 4096
+    local_ready_timeout: float = 180.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +57,7 @@ class Settings:
             api_key=SecretStr(key) if key else None,
             base_url=env.get("OPENAI_BASE_URL") or None,
             model=env.get("BRIEFING_MODEL") or DEFAULT_MODEL,
+            local_model=Path(env["BRIEFING_LOCAL_MODEL"]) if env.get("BRIEFING_LOCAL_MODEL") else None,
         )
         return settings.with_(output_mode=mode) if mode != "json_schema" else settings
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
 from .cache import Cache, CallLog, cache_key
 from .config import OutputMode, Settings
@@ -308,38 +309,52 @@ class OpenAIChat:
             params["response_format"] = fmt
 
         s = self.settings
-        deadline = time.monotonic() + s.retry_total
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            return self._backoff(state.attempt_number, getattr(exc, "retry_after", None))
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Transient),
+            stop=stop_after_attempt(s.max_attempts) | stop_after_delay(s.retry_total),
+            wait=wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
         attempt = 0
-        while True:
-            attempt += 1
-            t0 = time.monotonic()
-            try:
-                completion = self.client.chat.completions.create(**params)
-            except Exception as raw:  # classified below; unknown ones re-raised
-                exc = _classify(raw, self.model, self.host)
-                self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, exc)
-                if isinstance(exc, _Transient):
-                    wait = self._backoff(attempt, exc.retry_after)
-                    if attempt >= s.max_attempts or time.monotonic() + wait > deadline:
-                        raise CallFailed(
-                            exc.kind, f"{exc.detail}; gave up after {attempt} attempt(s)"
-                        ) from None
-                    self._sleep(wait)
-                    continue
-                if exc is raw:
-                    raise
-                raise exc from None
-            usage = _usage(completion)
-            self._log(prompt, messages, completion, usage, time.monotonic() - t0, attempt, None)
-            if not completion.choices:
-                return _Reply(None, None, usage, attempt)
-            choice = completion.choices[0]
-            message = choice.message
-            if getattr(message, "refusal", None):
-                raise CallFailed("refusal", "the model refused to answer")
-            if choice.finish_reason == "content_filter":
-                raise CallFailed("content_filter", "the endpoint's content filter stopped the answer")
-            return _Reply(message.content, choice.finish_reason, usage, attempt)
+        try:
+            for attempt_state in retrying:
+                with attempt_state:
+                    attempt = attempt_state.retry_state.attempt_number
+                    completion = self._create(prompt, messages, params, attempt)
+        except _Transient as exc:
+            raise CallFailed(exc.kind, f"{exc.detail}; gave up after {attempt} attempt(s)") from None
+        usage = _usage(completion)
+        if not completion.choices:
+            return _Reply(None, None, usage, attempt)
+        choice = completion.choices[0]
+        message = choice.message
+        if getattr(message, "refusal", None):
+            raise CallFailed("refusal", "the model refused to answer")
+        if choice.finish_reason == "content_filter":
+            raise CallFailed("content_filter", "the endpoint's content filter stopped the answer")
+        return _Reply(message.content, choice.finish_reason, usage, attempt)
+
+    def _create(
+        self, prompt: RenderedPrompt, messages: list[dict[str, str]], params: dict[str, Any], attempt: int
+    ) -> Any:
+        """One HTTP request, logged; SDK exceptions mapped to ours."""
+        t0 = time.monotonic()
+        try:
+            completion = self.client.chat.completions.create(**params)
+        except Exception as raw:  # classified below; unknown ones re-raised
+            exc = _classify(raw, self.model, self.host)
+            self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, exc)
+            if exc is raw:
+                raise
+            raise exc from None
+        self._log(prompt, messages, completion, _usage(completion), time.monotonic() - t0, attempt, None)
+        return completion
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         s = self.settings

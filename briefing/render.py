@@ -90,7 +90,7 @@ def build_view(data: BriefingData) -> dict[str, Any]:
         itineraries.append({"leader": leader, "rows": rows})
         starts = [s.dates.start for s in stops if s.dates.start]
         ends = [s.dates.end or s.dates.start for s in stops if s.dates.start]
-        topics = list(dict.fromkeys(s.topic for s in said))
+        focus = list(dict.fromkeys(s.topic for s in said))
         glance.append(
             {
                 "leader": leader,
@@ -101,14 +101,14 @@ def build_view(data: BriefingData) -> dict[str, Any]:
                     if starts
                     else "not stated"
                 ),
-                "focus": ", ".join(topics) or "—",
+                "focus": ", ".join(focus) or "—",
             }
         )
 
     by_topic: dict[str, list[Statement]] = defaultdict(list)
     for st in merged.statements:
         by_topic[st.topic].append(st)
-    topics = [
+    topics: list[dict[str, Any]] = [
         {
             "topic": topic,
             "columns": [
@@ -176,9 +176,9 @@ def build_view(data: BriefingData) -> dict[str, Any]:
     }
 
 
-def _period(dates: list[dt.date]) -> str:
+def _period(dates: list[dt.date], sep: str = " to ") -> str:
     lo, hi = min(dates), max(dates)
-    return lo.isoformat() if lo == hi else f"{lo.isoformat()} to {hi.isoformat()}"
+    return lo.isoformat() if lo == hi else f"{lo.isoformat()}{sep}{hi.isoformat()}"
 
 
 def environment() -> Any:

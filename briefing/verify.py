@@ -42,12 +42,10 @@ def _normalise_with_map(text: str) -> tuple[str, list[int]]:
 def _quote_variants(quote: str) -> list[str]:
     norm, _ = _normalise_with_map(quote)
     norm = norm.rstrip(".")
-    variants = [norm]
     stripped = _REPORTING_VERB.sub("", norm).rstrip(".")
     stripped = _TRAILING_LINK.sub("", stripped)
-    if stripped and stripped != norm:
-        variants.append(stripped)
-    return variants
+    # Without the reporting verb first, so the span is the quoted words only.
+    return [stripped, norm] if stripped and stripped != norm else [norm]
 
 
 def find_quote(quote: str, source: str) -> tuple[int, int] | None:
@@ -153,16 +151,16 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
         return DateSpan(text=text, note=f"no such date: {year}-{month:02d}-{day:02d}")
     end = start
     rest = text[m.end() :]
-    if r := _RANGE_END.match(rest):
+    if d := _DURATION.match(rest):
+        days = int(d["n"]) if d["n"] else _DURATIONS[d["word"]]
+        end = start + dt.timedelta(days=max(days, 1) - 1)
+    elif r := _RANGE_END.match(rest):
         e_year = int(r["by"]) if r["by"] else start.year
         e_month = int(r["bm"]) if r["bm"] else start.month
         e_day = int(r["bd"])
         if not r["bm"] and e_day < start.day:
             e_year, e_month = _shift_month(start.year, start.month, 1)
         end = _safe_date(e_year, e_month, e_day) or start
-    elif d := _DURATION.match(rest):
-        days = int(d["n"]) if d["n"] else _DURATIONS[d["word"]]
-        end = start + dt.timedelta(days=max(days, 1) - 1)
     return DateSpan(
         text=text,
         start=start,

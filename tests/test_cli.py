@@ -1,0 +1,73 @@
+"""The command line: help, prompts, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from conftest import FAKE_KEY, SEEDS
+
+from briefing.cli import main
+
+
+def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["run", "--help"], ["prompts", "--help"]):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "--chunk-tokens" in out and "--published" in out and "--output-mode" in out
+
+
+def test_prompts_lists_ids_and_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prompts", "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "extract@1" in out and "synthesize@1" in out
+
+
+def run(tmp_path: Path, *extra: str) -> int:
+    os.chdir(SEEDS.parent)
+    return main(["run", "seeds", "-o", str(tmp_path / "out.md"), "-q", *extra])
+
+
+def test_unreachable_endpoint_is_one_line(
+    endpoint: respx.MockRouter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    endpoint.post("/chat/completions").mock(side_effect=httpx.ConnectError("refused"))
+    code = run(tmp_path, "--concurrency", "1")
+    err = capsys.readouterr().err
+    assert code == 3
+    lines = [x for x in err.splitlines() if x.startswith("briefing: error")]
+    assert len(lines) == 1 and "cannot connect to llm.mock.test" in lines[0]
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_rejected_key_is_one_line_and_never_echoed(
+    endpoint: respx.MockRouter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    route = endpoint.post("/chat/completions").mock(
+        return_value=httpx.Response(
+            401, json={"error": {"message": f"Incorrect API key provided: {FAKE_KEY}"}}
+        )
+    )
+    assert run(tmp_path) == 3
+    err = capsys.readouterr().err
+    assert "rejected the API key (HTTP 401)" in err and FAKE_KEY not in err
+    assert route.call_count <= 4  # no retries: at most one call per chunk already in flight
+    assert "Traceback" not in err
+
+
+def test_missing_input_is_exit_4(
+    endpoint: respx.MockRouter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tmp_path / "nothing-here"), "-q"]) == 4
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_bad_flag_value_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "x", "--concurrency", "0"]) == 2
+    assert "--concurrency must be at least 1" in capsys.readouterr().err

@@ -1,0 +1,82 @@
+"""Quote verification and date resolution are code: tested as code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import SEEDS
+
+from briefing.ingest import load_articles
+from briefing.verify import MONTH_NOTE, find_quote, resolve_date
+
+SEED_TEXT = {a.id[:3]: a.text for a in load_articles([SEEDS])[0]}
+P000 = dt.date(2023, 8, 24)
+P004 = dt.date(2024, 5, 12)
+
+
+def test_quote_found_exactly() -> None:
+    text = SEED_TEXT["000"]
+    quote = "AI 관련 기술의 진화 속도가 매우 빠르고 경쟁도 더 치열해지고 있다"
+    span = find_quote(quote, text)
+    assert span is not None and text[span[0] : span[1]] == quote
+
+
+def test_quote_found_behind_a_reporting_verb_and_quote_marks() -> None:
+    text = SEED_TEXT["000"]
+    quote = '"AI는 향후 모든 산업에 혁신을 촉발하고, 이를 어떻게 준비하는가에 따라 사업 구도에 커다란 파급력을 미칠 미래 게임체인저"라고 강조했다.'
+    span = find_quote(quote, text)
+    assert span is not None
+    assert text[span[0] : span[1]].endswith("미래 게임체인저")
+
+
+def test_quote_found_despite_spacing_and_curly_marks() -> None:
+    span = find_quote("“작은  씨앗이지만,꺾임 없이”", SEED_TEXT["000"])
+    assert span is not None
+
+
+def test_quote_not_in_source_is_not_found() -> None:
+    assert find_quote("LG는 AI 분야에서 세계 1위가 되겠다", SEED_TEXT["000"]) is None
+    assert find_quote("", SEED_TEXT["000"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "start", "end"),
+    [
+        ("지난 21일부터 나흘간", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 24)),
+        ("22일", P000, dt.date(2023, 8, 22), dt.date(2023, 8, 22)),
+        ("11일(현지시각)", P004, dt.date(2024, 5, 11), dt.date(2024, 5, 11)),
+        ("13일(현지시각)", P004, dt.date(2024, 5, 13), dt.date(2024, 5, 13)),
+        ("현지시간 14일부터 사흘간", P004, dt.date(2024, 5, 14), dt.date(2024, 5, 16)),
+        ("지난 28일", P000, dt.date(2023, 7, 28), dt.date(2023, 7, 28)),
+        ("오는 3일", P000, dt.date(2023, 9, 3), dt.date(2023, 9, 3)),
+        ("8월 21일~24일", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 24)),
+        ("30일부터 2일까지", P000, dt.date(2023, 8, 30), dt.date(2023, 9, 2)),
+        ("2023년 8월 21일", None, dt.date(2023, 8, 21), dt.date(2023, 8, 21)),
+        ("2024.05.11", None, dt.date(2024, 5, 11), dt.date(2024, 5, 11)),
+        ("21일부터 3일간", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 23)),
+    ],
+)
+def test_dates_resolve(text: str, published: dt.date | None, start: dt.date, end: dt.date) -> None:
+    span = resolve_date(text, published)
+    assert (span.start, span.end) == (start, end)
+
+
+def test_month_taken_from_publication_is_said() -> None:
+    span = resolve_date("22일", P000)
+    assert span.month_from_publication and span.note == MONTH_NOTE
+
+
+def test_no_month_invented_without_publication_date() -> None:
+    span = resolve_date("21일", None)
+    assert span.start is None and "publication date unknown" in (span.note or "")
+    assert span.display() == "not stated (21일)"
+
+
+@pytest.mark.parametrize("text", [None, "", "이날", "최근", "올해 초"])
+def test_no_date_stays_no_date(text: str | None) -> None:
+    assert resolve_date(text, P000).start is None
+
+
+def test_impossible_date_is_not_made_up() -> None:
+    assert resolve_date("31일", dt.date(2024, 2, 10)).start is None
