@@ -34,20 +34,29 @@ def choose(settings: Settings) -> Choice:
 
 
 @contextmanager
-def open_llm(settings: Settings, say: Callable[[str], None]) -> Iterator[LLM]:
-    """The configured LLM, cached; for the local model, a server that lives as long as the block."""
+def open_llm(settings: Settings, say: Callable[[str], None]) -> Iterator[tuple[LLM, Settings]]:
+    """The configured LLM (cached) and the settings it runs with; for the local model, a server
+    that lives as long as the block."""
     choice = choose(settings)
     say(choice.message)
     if choice.kind == "local":
         from .local import local_server
 
         with local_server(settings, say) as local_settings:
-            yield _wrap(local_settings)
+            llm = _wrap(local_settings)
+            try:
+                yield llm, local_settings
+            finally:
+                llm.close()
         return
-    yield _wrap(settings)
+    llm = _wrap(settings)
+    try:
+        yield llm, settings
+    finally:
+        llm.close()
 
 
-def _wrap(settings: Settings) -> LLM:
+def _wrap(settings: Settings) -> CachingLLM:
     chat = OpenAIChat(settings, log=CallLog(settings.call_log_path))
     cache = Cache(settings.cache_dir) if settings.use_cache else None
     return CachingLLM(chat, cache, settings.record_dir)

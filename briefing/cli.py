@@ -43,7 +43,7 @@ def _add_llm_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
     g.add_argument("--timeout", type=float, help="seconds to wait for one answer (default 120)")
-    g.add_argument("--chunk-tokens", type=int, help="token budget per chunk (default 800)")
+    g.add_argument("--chunk-tokens", type=int, help="token budget per chunk (default 800; 400 on the local model)")
     g.add_argument(
         "--context-tokens", type=int, help="tokens of preceding text given as context (default 60)"
     )
@@ -113,8 +113,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     assert isinstance(settings, Settings)
     progress = None if args.quiet else say
-    with open_llm(settings, say) as llm:
-        result = run(args.paths, settings, llm, published=args.published, progress=progress)
+    with open_llm(settings, say) as (llm, effective):
+        result = run(args.paths, effective, llm, published=args.published, progress=progress)
     text = render_json(result.data) if args.format == "json" else render_markdown(result.data)
     if args.output:
         atomic_write_text(args.output, text)

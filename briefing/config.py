@@ -38,7 +38,7 @@ class Settings:
     retry_initial: float = 1.0
     retry_max_wait: float = 30.0
     retry_total: float = 180.0
-    chunk_tokens: int = 800
+    chunk_tokens: int | None = None  # None: 800, or 400 on the local model
     context_tokens: int = 60
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
@@ -47,6 +47,8 @@ class Settings:
     local_model: Path | None = None
     local_ctx_per_slot: int = 4096
     local_ready_timeout: float = 180.0
+    schema_max_items: int | None = None
+    schema_max_string: int | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -75,10 +77,14 @@ class Settings:
             raise ConfigError(f"unknown output mode {self.output_mode!r}; use one of {OUTPUT_MODES}")
         if self.concurrency < 1:
             raise ConfigError("--concurrency must be at least 1")
-        if self.chunk_tokens < 50:
+        if self.chunk_tokens is not None and self.chunk_tokens < 50:
             raise ConfigError("--chunk-tokens must be at least 50")
         if self.max_attempts < 1:
             raise ConfigError("retry attempts must be at least 1")
+
+    @property
+    def chunk_budget(self) -> int:
+        return self.chunk_tokens or 800
 
     @property
     def call_log_path(self) -> Path:

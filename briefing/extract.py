@@ -33,7 +33,7 @@ def render_extract(prompt: Prompt, chunk: Chunk, llm: LLM) -> RenderedPrompt:
         data=chunk.text,
         text=chunk.text,
         context=chunk.context,
-        schema_json=schema_hint(llm.output_mode, ChunkExtraction),
+        schema_json=schema_hint(llm, ChunkExtraction),
     )
 
 

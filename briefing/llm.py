@@ -64,15 +64,21 @@ class LLM(Protocol):
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]: ...
 
+    def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]: ...
+
 
 # --- schemas ------------------------------------------------------------------------------------
 
 
-def response_schema(model: type[BaseModel]) -> dict[str, Any]:
+def response_schema(
+    model: type[BaseModel], max_items: int | None = None, max_string: int | None = None
+) -> dict[str, Any]:
     """The model's JSON Schema in the strict subset OpenAI and llama.cpp both accept.
 
     References are inlined, every property is required (optional ones are nullable), extra keys
-    are forbidden, and ``default``/``title`` are dropped.
+    are forbidden, and ``default``/``title`` are dropped. ``max_items``/``max_string`` add length
+    bounds, which grammar-constrained local servers enforce (they stop a small model repeating one
+    list item until ``max_tokens``); OpenAI's strict mode rejects them, so they are off by default.
     """
     raw = model.model_json_schema()
     defs = raw.pop("$defs", {})
@@ -81,10 +87,18 @@ def response_schema(model: type[BaseModel]) -> dict[str, Any]:
         if isinstance(node, dict):
             if "$ref" in node:
                 return walk(copy.deepcopy(defs[node["$ref"].split("/")[-1]]))
-            out = {k: walk(v) for k, v in node.items() if k not in ("default", "title")}
+            out = {
+                k: ({name: walk(sub) for name, sub in v.items()} if k == "properties" else walk(v))
+                for k, v in node.items()
+                if k not in ("default", "title")  # keywords; a *property* named "title" stays
+            }
             if out.get("type") == "object" and "properties" in out:
                 out["required"] = list(out["properties"])
                 out["additionalProperties"] = False
+            if out.get("type") == "array" and max_items:
+                out["maxItems"] = max_items
+            if out.get("type") == "string" and max_string:
+                out["maxLength"] = max_string
             return out
         if isinstance(node, list):
             return [walk(x) for x in node]
@@ -94,9 +108,9 @@ def response_schema(model: type[BaseModel]) -> dict[str, Any]:
     return result
 
 
-def schema_hint(mode: OutputMode, schema: type[BaseModel]) -> str:
+def schema_hint(llm: LLM, schema: type[BaseModel]) -> str:
     """The schema text to put in the prompt, for endpoints that cannot take it as a parameter."""
-    return json.dumps(response_schema(schema), ensure_ascii=False) if mode == "prompt" else ""
+    return json.dumps(llm.request_schema(schema), ensure_ascii=False) if llm.output_mode == "prompt" else ""
 
 
 # --- errors, retries ----------------------------------------------------------------------------
@@ -215,15 +229,21 @@ class OpenAIChat:
             http_client=http_client or httpx.Client(limits=limits),
         )
 
+    def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
+        return response_schema(schema, self.settings.schema_max_items, self.settings.schema_max_string)
+
+    def close(self) -> None:
+        self.client.close()
+
     def _response_format(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> Any:
         if self.output_mode == "json_schema":
             name = prompt.ref.replace("@", "_v")
             return {
                 "type": "json_schema",
-                "json_schema": {"name": name, "schema": response_schema(schema), "strict": True},
+                "json_schema": {"name": name, "schema": self.request_schema(schema), "strict": True},
             }
         if self.output_mode == "json_object":
-            return {"type": "json_object", "schema": response_schema(schema)}
+            return {"type": "json_object", "schema": self.request_schema(schema)}
         return None
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
@@ -422,13 +442,20 @@ class CachingLLM:
                 "model": self.model,
                 "prompt": prompt.ref,
                 "prompt_sha256": prompt.sha256,
-                "schema": response_schema(schema),
+                "schema": self.inner.request_schema(schema),
                 "system": prompt.system,
                 "user": prompt.user,
                 "params": prompt.params.model_dump(),
                 "output_mode": self.output_mode,
             }
         )
+
+    def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
+        return self.inner.request_schema(schema)
+
+    def close(self) -> None:
+        if (close := getattr(self.inner, "close", None)) is not None:
+            close()
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
         key = self.key(prompt, schema)

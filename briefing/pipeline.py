@@ -75,7 +75,7 @@ def synthesize(merged: MergedData, llm: LLM, stats: RunStats) -> Synthesis | Non
         return None
     prompt = get_prompt("synthesize")
     facts = synthesis_facts(merged)
-    rendered = prompt.render(data=facts, facts=facts, schema_json=schema_hint(llm.output_mode, Synthesis))
+    rendered = prompt.render(data=facts, facts=facts, schema_json=schema_hint(llm, Synthesis))
     try:
         done = llm.complete(rendered, Synthesis)
     except CallFailed as e:
@@ -118,7 +118,7 @@ def run(
     if not articles:
         reasons = "; ".join(str(e) for e in errors[:3]) or "nothing given"
         raise InputError(", ".join(str(p) for p in paths), f"no readable article ({reasons})")
-    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_tokens, settings.context_tokens)]
+    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_budget, settings.context_tokens)]
     stats = RunStats(chunks=len(chunks), input_errors=[str(e) for e in errors])
     prompt = get_prompt("extract")
     by_id = {a.id: a for a in articles}

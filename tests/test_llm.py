@@ -59,6 +59,15 @@ def test_strict_schema_has_every_property_required_and_no_refs() -> None:
     assert "$ref" not in text and '"default"' not in text
     stop = schema["properties"]["stops"]["items"]
     assert set(stop["required"]) == set(stop["properties"]) and stop["additionalProperties"] is False
+    leader = schema["properties"]["leaders"]["items"]
+    assert leader["required"] == ["name_ko", "name_en", "title", "company"]  # a property named "title" stays
+    assert "maxItems" not in text  # OpenAI's strict mode rejects length bounds
+
+
+def test_bounded_schema_for_local_servers() -> None:
+    schema = response_schema(ChunkExtraction, max_items=6, max_string=400)
+    assert schema["properties"]["stops"]["maxItems"] == 6
+    assert schema["properties"]["stops"]["items"]["properties"]["place_ko"]["maxLength"] == 400
 
 
 def test_429_with_retry_after_is_honoured(
