@@ -166,3 +166,35 @@ def _context_before(text: str, spans: list[Span], start: int, tokens: int) -> st
         begin -= 1
     space = text.find(" ", begin, last.end)
     return text[space + 1 : last.end] if space >= 0 else text[begin : last.end]
+
+
+def chunk_paragraphs(article: Article, budget: int = 800) -> list[Chunk]:
+    """Whole paragraphs packed into ``budget``: a paragraph is never split (translation keeps one
+    English paragraph per Korean one). ``context`` holds the paragraph before the chunk."""
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for para in article.text.split("\n\n"):
+        paragraphs.append((pos, pos + len(para)))
+        pos += len(para) + 2
+    groups: list[list[tuple[int, int]]] = []
+    for span in paragraphs:
+        if groups and estimate_tokens(article.text[groups[-1][0][0] : span[1]]) <= budget:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    chunks = []
+    for index, group in enumerate(groups):
+        start, end = group[0][0], group[-1][1]
+        before = [p for p in paragraphs if p[1] <= start]
+        chunks.append(
+            Chunk(
+                article_id=article.id,
+                index=index,
+                start=start,
+                end=end,
+                text=article.text[start:end],
+                context=article.text[before[-1][0] : before[-1][1]] if before else "",
+                tokens=estimate_tokens(article.text[start:end]),
+            )
+        )
+    return chunks

@@ -43,7 +43,9 @@ def _add_llm_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
     g.add_argument("--timeout", type=float, help="seconds to wait for one answer (default 120)")
-    g.add_argument("--chunk-tokens", type=int, help="token budget per chunk (default 800; 400 on the local model)")
+    g.add_argument(
+        "--chunk-tokens", type=int, help="token budget per chunk (default 800; 400 on the local model)"
+    )
     g.add_argument(
         "--context-tokens", type=int, help="tokens of preceding text given as context (default 60)"
     )
@@ -76,6 +78,23 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_llm_options(run)
+
+    tr = sub.add_parser(
+        "translate",
+        help="translate articles into English",
+        description="Translate whole articles into English.",
+    )
+    tr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    tr.add_argument(
+        "-o", "--output-dir", type=Path, default=Path("."), help="where NAME.en.md files go (default .)"
+    )
+    tr.add_argument("--bilingual", action="store_true", help="each Korean paragraph followed by its English")
+    tr.add_argument(
+        "--format", choices=["md", "json"], default="md", help="Markdown, or JSON paragraph pairs"
+    )
+    tr.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
+    tr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_llm_options(tr)
 
     prompts = sub.add_parser("prompts", help="list the versioned prompts", description="List prompts.")
     prompts.add_argument(
@@ -136,6 +155,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else EXIT_PARTIAL
 
 
+def cmd_translate(args: argparse.Namespace) -> int:
+    from .backend import open_llm
+    from .config import Settings
+    from .glossary import default_glossary
+    from .ingest import load_articles
+    from .store_files import atomic_write_text
+    from .translate import render_translation, translate_article
+
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    articles, errors = load_articles(args.paths, args.published)
+    for err in errors:
+        say(f"skipped {err}")
+    if not articles:
+        raise InputError(", ".join(map(str, args.paths)), "no readable article")
+    progress = None if args.quiet else say
+    flagged = 0
+    with open_llm(settings, say) as (llm, effective):
+        for article in articles:
+            doc = translate_article(
+                article, llm, default_glossary(), effective.chunk_budget, effective.concurrency, progress
+            )
+            suffix = "json" if args.format == "json" else "md"
+            path = args.output_dir / f"{article.id}.en.{suffix}"
+            text = (
+                doc.model_dump_json(indent=2) + "\n"
+                if args.format == "json"
+                else render_translation(doc, args.bilingual)
+            )
+            atomic_write_text(path, text)
+            flagged += doc.issues
+            say(f"wrote {path} ({len(doc.paragraphs)} paragraph(s), {doc.issues} issue(s) flagged)")
+    return 0 if not errors and not flagged else EXIT_PARTIAL
+
+
 def cmd_prompts(args: argparse.Namespace) -> int:
     from .prompts import check_lock, load_prompts, update_lock
 
@@ -158,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         p.print_help()
         return EXIT_CONFIG
-    handlers = {"run": cmd_run, "prompts": cmd_prompts}
+    handlers = {"run": cmd_run, "translate": cmd_translate, "prompts": cmd_prompts}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

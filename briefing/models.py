@@ -130,6 +130,18 @@ class ChunkExtraction(_Model):
     figures: list[FigureX]
 
 
+class ParagraphX(_Model):
+    number: int = Field(description="The paragraph's number as given")
+    english: str = Field(description="The English translation of that paragraph")
+
+
+class TranslationX(_Model):
+    """The model's translation of one chunk of numbered paragraphs."""
+
+    title_en: str | None = Field(description="English headline if a title was given, else null")
+    paragraphs: list[ParagraphX]
+
+
 class Synthesis(_Model):
     """The executive layer, written from the merged English data."""
 
@@ -285,3 +297,27 @@ class BriefingData(_Model):
     merged: MergedData
     synthesis: Synthesis | None
     stats: RunStats
+
+
+class TranslatedParagraph(_Model):
+    index: int
+    start: int
+    end: int
+    ko: str
+    en: str | None
+    issues: list[str] = Field(default_factory=list)
+
+
+class TranslatedArticle(_Model):
+    id: str
+    path: str
+    meta: ArticleMeta
+    title_en: str | None
+    byline_en: str | None
+    model: str
+    prompt: str
+    paragraphs: list[TranslatedParagraph]
+
+    @property
+    def issues(self) -> int:
+        return sum(len(p.issues) for p in self.paragraphs)

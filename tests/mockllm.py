@@ -51,8 +51,10 @@ def completion(
 
 
 def chunk_of(user: str) -> str:
-    m = re.search(r"<chunk>\n?(.*?)\n?</chunk>", user, re.S)
-    return m.group(1) if m else user
+    """The article data a request carries: the <chunk> of an extraction, the <paragraphs> of a
+    translation, else the whole user message."""
+    m = re.search(r"<(chunk|paragraphs)>\n?(.*?)\n?</\1>", user, re.S)
+    return m.group(2) if m else user
 
 
 def prompt_id(body: dict[str, Any]) -> str:
