@@ -44,7 +44,7 @@ def _add_llm_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
     g.add_argument("--timeout", type=float, help="seconds to wait for one answer (default 120)")
     g.add_argument(
-        "--chunk-tokens", type=int, help="token budget per chunk (default 800; 400 on the local model)"
+        "--chunk-tokens", type=int, help="token budget per chunk (default 800; 600 on the local model)"
     )
     g.add_argument(
         "--context-tokens", type=int, help="tokens of preceding text given as context (default 60)"

@@ -38,7 +38,7 @@ class Settings:
     retry_initial: float = 1.0
     retry_max_wait: float = 30.0
     retry_total: float = 180.0
-    chunk_tokens: int | None = None  # None: 800, or 400 on the local model
+    chunk_tokens: int | None = None  # None: 800, or 600 on the local model
     context_tokens: int = 60
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True

@@ -272,7 +272,7 @@ def local_server(settings: Settings, say: Say) -> Iterator[Settings]:
             timeout=max(settings.timeout, 900.0),
             max_attempts=min(settings.max_attempts, 2),
             # Small chunks and bounded lists keep a 1.5B model's answers short and loop-free.
-            chunk_tokens=settings.chunk_tokens or 400,
+            chunk_tokens=settings.chunk_tokens or 600,
             schema_max_items=6,
             schema_max_string=400,
         )

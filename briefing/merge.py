@@ -176,6 +176,8 @@ class _Merger:
             )
 
         for fx in x.figures:
+            if not re.search(r"\d", fx.text_ko):
+                continue  # a figure is a quantity written with digits; anything else is noise
             span = find_quote(fx.text_ko, art.text)
             if span is None:
                 self.warn(f"{art.id}: figure {fx.text_ko!r} not found in the source; left out")

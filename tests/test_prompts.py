@@ -39,7 +39,8 @@ def test_an_edit_without_bump_is_caught(tmp_path: Path) -> None:
     path = directory / "extract.toml"
     path.write_text(path.read_text("utf-8").replace("You extract facts", "You extract all facts"), "utf-8")
     problems = check_lock(directory)
-    assert len(problems) == 1 and "extract@1 changed without a version bump" in problems[0]
+    current = load_prompts()["extract"].ref
+    assert len(problems) == 1 and f"{current} changed without a version bump" in problems[0]
     with pytest.raises(PromptError, match="bump"):
         update_lock(directory)
 
@@ -47,10 +48,12 @@ def test_an_edit_without_bump_is_caught(tmp_path: Path) -> None:
 def test_a_bump_can_be_locked(tmp_path: Path) -> None:
     directory = copy_prompts(tmp_path)
     path = directory / "extract.toml"
-    text = path.read_text("utf-8").replace("version = 1", "version = 2").replace("You extract", "You pull")
-    path.write_text(text, "utf-8")
-    assert "extract@2 is not in" in check_lock(directory)[0]
-    assert update_lock(directory) == ["extract@2"]
+    version = load_prompts()["extract"].spec.version
+    text = path.read_text("utf-8").replace(f"version = {version}", f"version = {version + 1}")
+    path.write_text(text.replace("You extract", "You pull"), "utf-8")
+    bumped = f"extract@{version + 1}"
+    assert f"{bumped} is not in" in check_lock(directory)[0]
+    assert update_lock(directory) == [bumped]
     assert check_lock(directory) == []
 
 
@@ -70,5 +73,5 @@ def test_missing_template_variable_is_an_error() -> None:
 def test_rendered_prompt_carries_ref_and_hash() -> None:
     prompt = load_prompts()["extract"]
     r = prompt.render(data="본문", text="본문", context="", schema_json="")
-    assert r.ref == "extract@1" and len(r.sha256) == 64
+    assert r.ref == f"extract@{prompt.spec.version}" and len(r.sha256) == 64
     assert r.user.endswith("<chunk>\n본문\n</chunk>")
