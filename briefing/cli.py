@@ -159,7 +159,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .backend import open_llm
     from .config import Settings
     from .glossary import default_glossary
-    from .ingest import load_articles
+    from .readers import load_articles
     from .store_files import atomic_write_text
     from .translate import render_translation, translate_article
 

@@ -1,8 +1,8 @@
-"""Ingest: read scraped pages, strip boilerplate, drop repeated bodies, find metadata.
+"""Ingest: strip boilerplate from scraped pages, drop repeated bodies, find metadata.
 
-``clean_page`` is pure (text in, paragraphs and metadata out); ``load_articles`` does the I/O,
-reads sidecars (``NAME.meta.json``) and turns each unreadable file into an ``InputError`` that
-names it, so one bad file never sinks a run.
+Pure: ``clean_page`` takes page text and returns paragraphs and metadata; ``build_article`` merges
+metadata supplied from outside (sidecar, record, HTML meta tags, ``--published``). Reading files,
+decoding and the input formats live in ``readers``.
 """
 
 from __future__ import annotations
@@ -12,19 +12,12 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
-
-from pydantic import ValidationError
 
 from .errors import InputError
 from .models import Article, ArticleMeta
-
-TEXT_SUFFIXES = {".txt"}
-SIDECAR_SUFFIX = ".meta.json"
 
 # Lines at or after which everything is footer: copyright, polls, "read it at the outlet".
 _FOOTER = re.compile(
@@ -237,117 +230,40 @@ def clean_page(raw: str) -> CleanResult:
     return CleanResult(meta=meta, paragraphs=paragraphs, notes=notes)
 
 
-# --- I/O ----------------------------------------------------------------------------------------
-
-
-def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
-    """Article files under ``paths`` in a stable order; a missing path is an ``InputError``."""
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-            if not found:
-                yield InputError(str(path), "no .txt articles in this directory")
-            yield from found
-        elif path.is_file():
-            yield path
-        else:
-            yield InputError(str(path), "no such file or directory")
-
-
-def read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read ({e.strerror}); check the path and permissions") from e
-    if b"\x00" in data[:4096]:
-        raise InputError(str(path), "looks binary (NUL bytes); give a UTF-8 text article")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"not valid UTF-8 (byte {e.start}); re-save it as UTF-8") from e
-
-
-def load_sidecar(path: Path) -> ArticleMeta | None:
-    """Metadata from ``NAME.meta.json`` next to ``NAME.txt``, if there is one."""
-    side = path.with_name(path.stem + SIDECAR_SUFFIX)
-    if not side.exists():
-        return None
-    try:
-        data = json.loads(side.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(str(side), f"sidecar is not valid JSON ({e}); fix or remove it") from e
-    if not isinstance(data, dict):
-        raise InputError(str(side), "sidecar must be a JSON object")
-    allowed = {"title", "outlet", "url", "published", "byline"}
-    if unknown := set(data) - allowed:
-        raise InputError(str(side), f"unknown sidecar keys {sorted(unknown)}; use {sorted(allowed)}")
-    published = data.pop("published", None)
-    try:
-        meta = ArticleMeta.model_validate(data)
-        if published is not None:
-            when = dt.datetime.fromisoformat(str(published))
-            meta.published = when.date()
-            meta.published_time = when.time() if "T" in str(published) else None
-            meta.published_from = "sidecar"
-    except (ValidationError, ValueError) as e:
-        raise InputError(
-            str(side), f"bad sidecar value ({e.__class__.__name__}); 'published' is YYYY-MM-DD"
-        ) from e
-    return meta
-
-
-def build_article(path: Path, raw: str, published: dt.date | None = None) -> Article:
-    """Clean ``raw`` and merge metadata: page < sidecar < ``published`` flag."""
+def build_article(
+    article_id: str,
+    path: str,
+    raw: str,
+    supplied: ArticleMeta | None = None,
+    published: dt.date | None = None,
+) -> Article:
+    """Clean ``raw`` and merge metadata: page < ``supplied`` (sidecar, record) < ``published`` flag."""
     result = clean_page(raw)
     if not result.paragraphs:
-        raise InputError(str(path), "no article body found after cleaning; is this a news page?")
+        raise InputError(path, "no article body found after cleaning; is this a news article?")
     meta = result.meta
-    side = load_sidecar(path)
-    if side is not None:
+    if supplied is not None:
         for key in ("title", "url", "byline"):
-            if (value := getattr(side, key)) is not None:
+            if (value := getattr(supplied, key)) is not None:
                 setattr(meta, key, value)
-        if side.outlet is not None:
-            found = find_outlet(side.outlet)
-            meta.outlet_ko, meta.outlet = found if found else (None, side.outlet)
-        if side.published is not None:
-            meta.published, meta.published_time = side.published, side.published_time
-            meta.published_from = "sidecar"
+        if supplied.subtitles:
+            meta.subtitles = supplied.subtitles
+        if supplied.outlet is not None:
+            found = find_outlet(supplied.outlet)
+            meta.outlet_ko, meta.outlet = found if found else (None, supplied.outlet)
+        if supplied.published is not None:
+            meta.published, meta.published_time = supplied.published, supplied.published_time
+            meta.published_from = supplied.published_from or "sidecar"
     if published is not None:
         meta.published, meta.published_time, meta.published_from = published, None, "flag"
-    text = result.text
     notes = list(result.notes)
     if meta.published is None:
         notes.append("publication date unknown: relative dates stay unresolved")
     return Article(
-        id=path.stem,
-        path=str(path),
+        id=article_id,
+        path=path,
         meta=meta,
-        text=text,
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        text=result.text,
+        content_hash=hashlib.sha256(result.text.encode()).hexdigest(),
         notes=notes,
     )
-
-
-def load_articles(
-    paths: Iterable[Path], published: dt.date | None = None
-) -> tuple[list[Article], list[InputError]]:
-    """Every readable article under ``paths``; the rest as errors. Identical bodies load once."""
-    articles: list[Article] = []
-    errors: list[InputError] = []
-    seen: dict[str, str] = {}
-    for item in discover(paths):
-        if isinstance(item, InputError):
-            errors.append(item)
-            continue
-        try:
-            article = build_article(item, read_text(item), published)
-        except InputError as e:
-            errors.append(e)
-            continue
-        if article.content_hash in seen:
-            errors.append(InputError(str(item), f"same body as {seen[article.content_hash]}; skipped"))
-            continue
-        seen[article.content_hash] = article.path
-        articles.append(article)
-    return articles, errors

@@ -96,6 +96,52 @@ def _count(stats: RunStats, cached: bool, attempts: int, usage: object) -> None:
     stats.cached_tokens += getattr(usage, "cached_tokens", 0)
 
 
+def extract_articles(
+    articles: Sequence[Article],
+    settings: Settings,
+    llm: LLM,
+    stats: RunStats,
+    progress: Progress | None = None,
+) -> list[ChunkResult]:
+    """Chunk and extract ``articles``; counts go into ``stats``.
+
+    Raises:
+        LLMError: every chunk failed (nothing worth writing).
+        FatalLLMError: the endpoint rejects every call.
+    """
+    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_budget, settings.context_tokens)]
+    stats.chunks += len(chunks)
+    done = 0
+
+    def on_done(result: ChunkResult) -> None:
+        nonlocal done
+        done += 1
+        if progress and len(chunks) > 1:
+            state = "failed" if result.failure else ("cached" if result.cached else "ok")
+            progress(f"[{done}/{len(chunks)}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
+
+    results = extract_chunks(
+        chunks, {a.id: a.path for a in articles}, llm, get_prompt("extract"), settings.concurrency, on_done
+    )
+    if results and all(r.failure for r in results):
+        first = results[0].failure
+        assert first is not None
+        raise LLMError(
+            f"every chunk failed, nothing written ({first.kind}: {first.detail}); check the endpoint "
+            "and run again"
+        )
+    for r in results:
+        if r.failure is not None:
+            stats.failures.append(r.failure)
+        else:
+            _count(stats, r.cached, r.attempts, r.usage)
+    return results
+
+
+def prompt_refs() -> list[str]:
+    return [f"{p.ref} (sha256 {p.sha256[:12]})" for p in (get_prompt("extract"), get_prompt("synthesize"))]
+
+
 def run(
     paths: Sequence[Path],
     settings: Settings,
@@ -111,45 +157,21 @@ def run(
         InputError: no article could be read at all.
         FatalLLMError: the endpoint rejects every call.
     """
-    from .ingest import load_articles
+    from .readers import load_articles
 
     glossary = glossary or default_glossary()
     articles, errors = load_articles(paths, published)
     if not articles:
         reasons = "; ".join(str(e) for e in errors[:3]) or "nothing given"
         raise InputError(", ".join(str(p) for p in paths), f"no readable article ({reasons})")
-    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_budget, settings.context_tokens)]
-    stats = RunStats(chunks=len(chunks), input_errors=[str(e) for e in errors])
-    prompt = get_prompt("extract")
+    stats = RunStats(input_errors=[str(e) for e in errors])
     by_id = {a.id: a for a in articles}
-    done = 0
-
-    def on_done(result: ChunkResult) -> None:
-        nonlocal done
-        done += 1
-        if progress and len(chunks) > 1:
-            state = "failed" if result.failure else ("cached" if result.cached else "ok")
-            progress(f"[{done}/{len(chunks)}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
-
-    results = extract_chunks(
-        chunks, {a.id: a.path for a in articles}, llm, prompt, settings.concurrency, on_done
-    )
-    if results and all(r.failure for r in results):
-        first = results[0].failure
-        assert first is not None
-        raise LLMError(
-            f"every chunk failed, nothing written ({first.kind}: {first.detail}); check the endpoint "
-            "and run again"
-        )
-    items = []
-    for r in results:
-        if r.failure is not None:
-            stats.failures.append(r.failure)
-            continue
-        _count(stats, r.cached, r.attempts, r.usage)
-        assert r.extraction is not None
-        items.append(ArticleExtraction(by_id[r.chunk.article_id], r.chunk.start, r.chunk.end, r.extraction))
-
+    results = extract_articles(articles, settings, llm, stats, progress)
+    items = [
+        ArticleExtraction(by_id[r.chunk.article_id], r.chunk.start, r.chunk.end, r.extraction)
+        for r in results
+        if r.extraction is not None
+    ]
     merged = merge(articles, items, glossary)
     if progress:
         progress("writing the executive summary")
@@ -157,7 +179,7 @@ def run(
     data = BriefingData(
         generated=today or build_date(),
         model=llm.model,
-        prompts=[f"{p.ref} (sha256 {p.sha256[:12]})" for p in (prompt, get_prompt("synthesize"))],
+        prompts=prompt_refs(),
         merged=merged,
         synthesis=synthesis,
         stats=stats,

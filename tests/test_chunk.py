@@ -6,7 +6,7 @@ import pytest
 from conftest import SEEDS
 
 from briefing.chunk import chunk_article, estimate_tokens, split_sentences
-from briefing.ingest import load_articles
+from briefing.readers import load_articles
 
 
 @pytest.fixture(scope="module")

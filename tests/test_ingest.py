@@ -10,7 +10,8 @@ import pytest
 from conftest import SEEDS
 
 from briefing.errors import InputError
-from briefing.ingest import build_article, clean_page, load_articles, load_sidecar
+from briefing.ingest import clean_page
+from briefing.readers import load_articles, load_sidecar
 
 SEED_000 = SEEDS / "000_966c19d44f95361a.txt"
 SEED_004 = SEEDS / "004_7b4728ca1b4327a8.txt"
@@ -72,13 +73,13 @@ def test_seed_004_menus_widgets_and_captions_are_gone() -> None:
 
 
 def test_sidecar_supplies_the_date_of_seed_004() -> None:
-    article = build_article(SEED_004, SEED_004.read_text("utf-8"))
+    (article,), _ = load_articles([SEED_004])
     assert article.meta.published == dt.date(2024, 5, 12)
     assert article.meta.published_from == "sidecar"
 
 
 def test_published_flag_overrides_page_and_sidecar() -> None:
-    article = build_article(SEED_000, SEED_000.read_text("utf-8"), published=dt.date(2023, 9, 1))
+    (article,), _ = load_articles([SEED_000], published=dt.date(2023, 9, 1))
     assert article.meta.published == dt.date(2023, 9, 1)
     assert article.meta.published_from == "flag"
 
@@ -87,7 +88,7 @@ def test_published_flag_overrides_page_and_sidecar() -> None:
     ("content", "message"),
     [
         ("{not json", "not valid JSON"),
-        (json.dumps({"published": "24 August"}), "bad sidecar value"),
+        (json.dumps({"published": "24 August"}), "bad metadata value"),
         (json.dumps({"publisher": "x"}), "unknown sidecar keys"),
         (json.dumps([1, 2]), "must be a JSON object"),
     ],
@@ -112,7 +113,7 @@ def test_one_bad_file_does_not_sink_the_others(tmp_path: Path) -> None:
     reasons = {Path(e.path).name: e.reason for e in errors}
     assert "no article body" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
-    assert "UTF-8" in reasons["latin1.txt"]
+    assert "no article body" in reasons["latin1.txt"]  # decoded as a legacy encoding: no Korean body
     assert "same body" in reasons["good.txt"]
     assert "no such file" in reasons["missing.txt"]
 

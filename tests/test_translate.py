@@ -48,7 +48,7 @@ def test_translation_matches_golden(
 
 def test_paragraphs_align_with_the_source(translate_replay: Replay, tmp_path: Path) -> None:
     assert translate(tmp_path, "--format", "json") == 0
-    from briefing.ingest import load_articles
+    from briefing.readers import load_articles
 
     articles = {a.id: a for a in load_articles([SEEDS])[0]}
     for seed in SEED_IDS:

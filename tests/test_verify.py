@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import SEEDS
 
-from briefing.ingest import load_articles
+from briefing.readers import load_articles
 from briefing.verify import MONTH_NOTE, find_quote, resolve_date
 
 SEED_TEXT = {a.id[:3]: a.text for a in load_articles([SEEDS])[0]}

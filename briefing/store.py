@@ -1,0 +1,221 @@
+"""The local store: one SQLite file keeping every article and every extraction made of it.
+
+Articles are keyed by the hash of their cleaned text and, when known, by URL: adding the same
+article twice is a no-op. Extractions are keyed by article, prompt id@version and file hash, and
+model: an article already extracted at the current prompt costs no LLM call. The schema is
+versioned with ``PRAGMA user_version``; ``MIGRATIONS[n]`` takes a file from version n to n+1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+from .models import Article, ArticleMeta, ChunkExtraction, ChunkFailure, Synthesis
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: articles, extractions, syntheses
+    """
+    CREATE TABLE articles (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        url TEXT,
+        published TEXT,
+        meta_json TEXT NOT NULL,
+        text TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+    CREATE TABLE extractions (
+        article_pk INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+        prompt TEXT NOT NULL,
+        prompt_sha256 TEXT NOT NULL,
+        model TEXT NOT NULL,
+        chunks_json TEXT NOT NULL,
+        failures_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (article_pk, prompt, prompt_sha256, model)
+    );
+    CREATE TABLE syntheses (
+        facts_sha256 TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        model TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (facts_sha256, prompt)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_store_path() -> Path:
+    if env := os.environ.get("BRIEFING_STORE"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "briefing" / "briefing.sqlite3"
+
+
+@dataclass
+class StoredChunk:
+    start: int
+    end: int
+    extraction: ChunkExtraction
+
+
+@dataclass
+class StoredExtraction:
+    prompt: str
+    model: str
+    chunks: list[StoredChunk]
+    failures: list[ChunkFailure]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.migrate()
+        except sqlite3.DatabaseError as e:
+            raise ConfigError(f"{path} is not a briefing store ({e}); move it away or use --store") from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def version(self) -> int:
+        row = self.db.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+
+    def migrate(self) -> None:
+        """Bring the file up to ``SCHEMA_VERSION``, one migration per transaction."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise ConfigError(
+                f"{self.path} has schema version {current}, newer than this briefing ({SCHEMA_VERSION}); upgrade"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+            try:
+                self.db.executescript(script)
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- articles ---------------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> tuple[int, bool]:
+        """Store ``article`` unless the same text or URL is stored. Returns (pk, added)."""
+        row = self.db.execute(
+            "SELECT pk FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
+            (article.content_hash, article.meta.url),
+        ).fetchone()
+        if row is not None:
+            return int(row[0]), False
+        cur = self.db.execute(
+            "INSERT INTO articles (id, path, content_hash, url, published, meta_json, text, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.path,
+                article.content_hash,
+                article.meta.url,
+                article.meta.published.isoformat() if article.meta.published else None,
+                article.meta.model_dump_json(),
+                article.text,
+                _now(),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid, True
+
+    def articles(self) -> list[tuple[int, Article]]:
+        rows = self.db.execute(
+            "SELECT pk, id, path, content_hash, meta_json, text FROM articles ORDER BY published, pk"
+        ).fetchall()
+        return [
+            (
+                pk,
+                Article(
+                    id=aid, path=path, meta=ArticleMeta.model_validate_json(meta), text=text, content_hash=h
+                ),
+            )
+            for pk, aid, path, h, meta, text in rows
+        ]
+
+    # --- extractions --------------------------------------------------------------------------------
+
+    def put_extraction(
+        self, article_pk: int, prompt: str, prompt_sha256: str, model: str, ext: StoredExtraction
+    ) -> None:
+        chunks = [
+            {"start": c.start, "end": c.end, "extraction": c.extraction.model_dump()} for c in ext.chunks
+        ]
+        failures = [f.model_dump() for f in ext.failures]
+        self.db.execute(
+            "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article_pk, prompt, prompt_sha256, model, json.dumps(chunks, ensure_ascii=False),
+             json.dumps(failures, ensure_ascii=False), _now()),
+        )  # fmt: skip
+
+    def get_extraction(
+        self, article_pk: int, prompt: str, prompt_sha256: str, model: str | None = None
+    ) -> StoredExtraction | None:
+        """The newest extraction of the article at this prompt (by ``model`` if given)."""
+        query = "SELECT model, chunks_json, failures_json FROM extractions WHERE article_pk = ? AND prompt = ? AND prompt_sha256 = ?"
+        args: list[object] = [article_pk, prompt, prompt_sha256]
+        if model is not None:
+            query += " AND model = ?"
+            args.append(model)
+        row = self.db.execute(query + " ORDER BY created_at DESC LIMIT 1", args).fetchone()
+        if row is None:
+            return None
+        chunks = [
+            StoredChunk(c["start"], c["end"], ChunkExtraction.model_validate(c["extraction"]))
+            for c in json.loads(row[1])
+        ]
+        failures = [ChunkFailure.model_validate(f) for f in json.loads(row[2])]
+        return StoredExtraction(prompt=prompt, model=row[0], chunks=chunks, failures=failures)
+
+    # --- syntheses ------------------------------------------------------------------------------------
+
+    def get_synthesis(self, facts_sha256: str, prompt: str) -> tuple[Synthesis, str] | None:
+        row = self.db.execute(
+            "SELECT value_json, model FROM syntheses WHERE facts_sha256 = ? AND prompt = ?",
+            (facts_sha256, prompt),
+        ).fetchone()
+        return (Synthesis.model_validate_json(row[0]), row[1]) if row else None
+
+    def put_synthesis(self, facts_sha256: str, prompt: str, model: str, value: Synthesis) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO syntheses VALUES (?, ?, ?, ?, ?)",
+            (facts_sha256, prompt, model, value.model_dump_json(), _now()),
+        )
