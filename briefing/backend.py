@@ -33,6 +33,15 @@ def choose(settings: Settings) -> Choice:
     )
 
 
+def expected_model(settings: Settings) -> str:
+    """The model name calls will carry, known before any server starts."""
+    if choose(settings).kind != "local":
+        return settings.model
+    from .local import MODEL_NAME
+
+    return settings.local_model.stem if settings.local_model else MODEL_NAME
+
+
 @contextmanager
 def open_llm(settings: Settings, say: Callable[[str], None]) -> Iterator[tuple[LLM, Settings]]:
     """The configured LLM (cached) and the settings it runs with; for the local model, a server

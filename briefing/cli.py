@@ -96,6 +96,31 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_llm_options(tr)
 
+    add = sub.add_parser(
+        "add", help="ingest and extract articles into the store", description="Add articles to the store."
+    )
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    add.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
+    add.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    add.add_argument(
+        "--store", type=Path, help="SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
+    )
+    _add_llm_options(add)
+
+    wk = sub.add_parser(
+        "weekly", help="render a weekly briefing from the store", description="Weekly briefing."
+    )
+    when = wk.add_mutually_exclusive_group()
+    when.add_argument("--week", help="ISO week, e.g. 2024-W19 (default: the current week)")
+    when.add_argument("--since", type=_date, help="first day (YYYY-MM-DD); with --until")
+    wk.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
+    wk.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    wk.add_argument("--format", choices=["md", "json"], default="md", help="Markdown briefing or JSON data")
+    wk.add_argument(
+        "--store", type=Path, help="SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
+    )
+    _add_llm_options(wk)
+
     prompts = sub.add_parser("prompts", help="list the versioned prompts", description="List prompts.")
     prompts.add_argument(
         "--check", action="store_true", help="fail if a prompt changed without a version bump"
@@ -190,6 +215,87 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0 if not errors and not flagged else EXIT_PARTIAL
 
 
+def _open_store(args: argparse.Namespace) -> object:
+    from .store import Store, default_store_path
+
+    return Store(args.store or default_store_path())
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .backend import expected_model, open_llm
+    from .config import Settings
+    from .store import Store
+    from .weekly import add
+
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    try:
+        report = add(
+            args.paths,
+            store,
+            expected_model(settings),
+            lambda: open_llm(settings, say),
+            published=args.published,
+            progress=None if args.quiet else say,
+        )
+    finally:
+        store.close()
+    s = report.stats
+    say(
+        f"{len(report.added)} added, {len(report.already)} already stored; {len(report.extracted)} extracted "
+        f"({s.calls} call(s), {len(s.failures)} chunk(s) failed), {len(report.up_to_date)} already extracted"
+    )
+    for err in report.errors:
+        say(f"skipped {err}")
+    for f in s.failures:
+        say(f"failed {f.path} chunk {f.chunk_index}: {f.kind} ({f.detail}); run again to retry it")
+    if not report.added and not report.already and report.errors:
+        return EXIT_INPUT
+    return 0 if not report.errors and not s.failures else EXIT_PARTIAL
+
+
+def cmd_weekly(args: argparse.Namespace) -> int:
+    from .backend import open_llm
+    from .config import Settings
+    from .glossary import default_glossary
+    from .pipeline import build_date
+    from .render import render_json, render_markdown
+    from .store import Store
+    from .store_files import atomic_write_text
+    from .weekly import week_name, week_window, weekly
+
+    if args.since or args.until:
+        if not (args.since and args.until) or args.since > args.until:
+            raise ConfigError("give both --since and --until, with --since not after --until")
+        since, until, name = args.since, args.until, f"{args.since} to {args.until}"
+    else:
+        since, until = week_window(args.week or week_name(build_date()))
+        name = args.week or week_name(build_date())
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    try:
+        result = weekly(store, since, until, default_glossary(), lambda: open_llm(settings, say))
+    finally:
+        store.close()
+    if args.format == "json":
+        text = render_json(result.data)
+    else:
+        text = render_markdown(
+            result.data, "weekly.md.j2", week=name, since=since, until=until, timeline=result.timeline,
+            since_last_week=result.since_last_week, missing=result.missing,
+        )  # fmt: skip
+    if args.output:
+        atomic_write_text(args.output, text)
+        say(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_prompts(args: argparse.Namespace) -> int:
     from .prompts import check_lock, load_prompts, update_lock
 
@@ -212,7 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         p.print_help()
         return EXIT_CONFIG
-    handlers = {"run": cmd_run, "translate": cmd_translate, "prompts": cmd_prompts}
+    handlers = {
+        "run": cmd_run,
+        "translate": cmd_translate,
+        "add": cmd_add,
+        "weekly": cmd_weekly,
+        "prompts": cmd_prompts,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -83,6 +83,7 @@ def build_view(data: BriefingData) -> dict[str, Any]:
                 "purpose": " ".join(s.purposes),
                 "status": {"done": "done", "planned": "planned (as reported)", "unknown": "—"}[s.status],
                 "sources": _markers(s.sources, numbers),
+                "reports": len({r.article_id for r in s.sources}),
                 "conflicts": s.conflicts,
             }
             for s in stops
@@ -96,11 +97,7 @@ def build_view(data: BriefingData) -> dict[str, Any]:
                 "leader": leader,
                 "role": ", ".join(x for x in (leader.title, leader.company) if x),
                 "places": ", ".join(dict.fromkeys(s.city or s.place for s in stops)),
-                "dates": (
-                    f"{min(starts).isoformat()} – {max(e for e in ends if e).isoformat()}"
-                    if starts
-                    else "not stated"
-                ),
+                "dates": _period(starts + [e for e in ends if e], sep=" – ") if starts else "not stated",
                 "focus": ", ".join(focus) or "—",
             }
         )
@@ -197,8 +194,8 @@ def environment() -> Any:
     return env
 
 
-def render_markdown(data: BriefingData, template: str = "briefing.md.j2") -> str:
-    text: str = environment().get_template(template).render(**build_view(data))
+def render_markdown(data: BriefingData, template: str = "briefing.md.j2", **extra: Any) -> str:
+    text: str = environment().get_template(template).render(**build_view(data), **extra)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"
 
 

@@ -66,6 +66,16 @@ def prompt_id(body: dict[str, Any]) -> str:
     return "synthesize" if "busy executives" in system else "extract"
 
 
+def _needles(fixture: dict[str, Any]) -> list[str]:
+    match = fixture["match"]
+    return [match] if isinstance(match, str) else list(match)
+
+
+def matches(fixture: dict[str, Any], text: str) -> bool:
+    """``match`` (a string, or a list that must all occur) is in ``text``; no ``absent`` string is."""
+    return all(n in text for n in _needles(fixture)) and not any(a in text for a in fixture.get("absent", []))
+
+
 @dataclass
 class Replay:
     """Answers requests from fixture files; keeps every request for assertions."""
@@ -81,8 +91,8 @@ class Replay:
     def find(self, body: dict[str, Any]) -> dict[str, Any] | None:
         pid = prompt_id(body)
         text = chunk_of(body["messages"][1]["content"])
-        hits = [f for f in self.fixtures if f["prompt"].split("@")[0] == pid and f["match"] in text]
-        return max(hits, key=lambda f: len(f["match"])) if hits else None
+        hits = [f for f in self.fixtures if f["prompt"].split("@")[0] == pid and matches(f, text)]
+        return max(hits, key=lambda f: sum(map(len, _needles(f)))) if hits else None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
