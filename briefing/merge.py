@@ -28,6 +28,7 @@ from .models import (
 )
 from .verify import find_quote, resolve_date
 
+_HANGUL = re.compile(r"[가-힣]")
 _STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
@@ -66,10 +67,22 @@ class _Merger:
             self.warnings.append(message)
 
     def known_names(self, item: ArticleExtraction) -> list[str]:
-        text = item.article.text
-        found = [e.ko for e in self.g.entries if e.person and e.ko in text]
-        found += [x.name_ko for x in item.extraction.leaders if len(x.name_ko.strip()) >= 2]
+        """Full names the article itself contains (glossary people, and leaders the model named)."""
+        text = _compact(item.article.text)
+        found = [e.ko for e in self.g.entries if e.person and _compact(e.ko) in text]
+        found += [
+            x.name_ko
+            for x in item.extraction.leaders
+            if len(x.name_ko.strip()) >= 2 and _compact(x.name_ko) in text
+        ]
         return list(dict.fromkeys(found))
+
+    def in_text(self, name_ko: str, article: Article, what: str) -> bool:
+        """A person the model names must be in the article; an injected or invented one is dropped."""
+        if _compact(name_ko) in _compact(article.text):
+            return True
+        self.warn(f"{article.id}: {what} {name_ko!r} does not appear in the article; dropped")
+        return False
 
     def leader(self, name_ko: str, article_id: str, model_en: str | None = None) -> Leader:
         name = _name(self.g, name_ko, model_en)
@@ -99,12 +112,16 @@ class _Merger:
             return self.g.resolve_person(mention, known)
 
         for lx in x.leaders:
+            if not self.in_text(resolve(lx.name_ko), art, "leader"):
+                continue
             leader = self.leader(resolve(lx.name_ko), art.id, lx.name_en)
             if not leader.official:
                 leader.title = leader.title or lx.title
                 leader.company = leader.company or lx.company
 
         for sx in x.stops:
+            if not self.in_text(resolve(sx.leader_ko), art, "traveller"):
+                continue
             traveller = self.leader(resolve(sx.leader_ko), art.id)
             date_text = sx.date_text
             if date_text and find_quote(date_text, chunk_text) is None:
@@ -122,6 +139,8 @@ class _Merger:
                     self.warn(f"{art.id}: {sx.place_ko} reported done but dated after publication")
             people = []
             for p in sx.people_met:
+                if not self.in_text(resolve(p.name_ko), art, "person met"):
+                    continue
                 name = _name(self.g, resolve(p.name_ko))
                 role = ", ".join(x for x in (name.title, name.company) if x) if name.official else p.role
                 people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
@@ -150,6 +169,8 @@ class _Merger:
             )
 
         for st in x.statements:
+            if not self.in_text(resolve(st.speaker_ko), art, "speaker"):
+                continue
             speaker = _name(self.g, resolve(st.speaker_ko))
             if speaker.official or "관계자" not in st.speaker_ko:
                 self.leader(speaker.ko, art.id)
@@ -301,9 +322,18 @@ def merge(articles: Sequence[Article], items: Sequence[ArticleExtraction], gloss
         when = s.dates.start.isoformat() if s.dates.start else "9999"
         return (leader_order.get(s.leader_ko, 0), when, order.get(first.article_id, 0), first.start or 0)
 
+    used = {r.article_id for s in m.stops for r in s.sources} | {
+        r.article_id for s in m.statements for r in s.sources
+    }
     for article in articles:
         if article.meta.published is None:
             m.warn(f"{article.id}: publication date unknown; relative dates left unresolved")
+        if not _HANGUL.search(article.text):
+            m.warn(
+                f"{article.id}: no Korean text; briefing expects Korean coverage (is this the right file?)"
+            )
+        elif article.id not in used:
+            m.warn(f"{article.id}: no LG leader's trip or statement found in this article")
     inferred: dict[str, list[str]] = {}
     for stop in m.stops:
         if stop.dates.month_from_publication:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -81,7 +82,14 @@ class Prompt:
         return f"{self.spec.id}@{self.spec.version}"
 
     def render(self, data: str = "", **variables: Any) -> RenderedPrompt:
-        """Render both parts. A variable the template needs but is not given is an error."""
+        """Render both parts. A variable the template needs but is not given is an error.
+
+        String variables are article data: look-alikes of our delimiter tags inside them are
+        defused, so a page cannot close ``<chunk>`` and speak as the prompt.
+        """
+        variables = {
+            k: defuse(v) if isinstance(v, str) and k != "schema_json" else v for k, v in variables.items()
+        }
         from jinja2 import Environment, StrictUndefined, TemplateError
 
         env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
@@ -99,6 +107,17 @@ class Prompt:
             schema_name=self.spec.schema_,
             data=data,
         )
+
+
+_TAG = re.compile(
+    r"<\s*/?\s*(chunk|context|paragraphs|before|after|title|facts|system|user|assistant|im_start|im_end)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def defuse(text: str) -> str:
+    """Replace tag-like delimiters in article text with look-alike brackets (‹chunk›)."""
+    return _TAG.sub(lambda m: "‹" + m[0][1:-1] + "›", text)
 
 
 def load_prompt_file(path: Path) -> Prompt:

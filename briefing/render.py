@@ -33,6 +33,14 @@ def cell(value: object) -> str:
     return md(value) or "—"
 
 
+def url(value: object) -> str:
+    """A link only for a plain http(s) URL; anything else is shown as escaped text."""
+    text = str(value or "")
+    if re.fullmatch(r"https?://[^\s<>()\[\]|`\\\"']+", text):
+        return f"<{text}>"
+    return md(text)
+
+
 def mermaid_label(value: object) -> str:
     """Mermaid task names cannot hold ``:``, ``#`` or ``;``; keep letters, digits, spaces."""
     text = re.sub(r"[^\w\s,.\-–()/&']", " ", str(value))
@@ -191,6 +199,7 @@ def environment() -> Any:
     )
     env.filters["md"] = md
     env.filters["cell"] = cell
+    env.filters["url"] = url
     return env
 
 

@@ -160,6 +160,5 @@ def test_a_newer_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_bad_week_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    os.environ["BRIEFING_STORE_UNUSED"] = "1"
     assert main(["weekly", "--week", "May", "--store", str(tmp_path / "s.sqlite3")]) == 2
     assert "not an ISO week" in capsys.readouterr().err
