@@ -139,9 +139,7 @@ def test_the_key_never_leaks(
 ) -> None:
     """A recognisable fake key through every failure path; grep everything written."""
     codes: list[int] = []
-    for _, fault in FAULTS + [
-        ("401", httpx.Response(401, json={"error": {"message": f"bad key {FAKE_KEY}"}}))
-    ]:
+    for _, fault in [*FAULTS, ("401", httpx.Response(401, json={"error": {"message": f"bad key {FAKE_KEY}"}}))]:
         endpoint.routes.clear()
         if isinstance(fault, Exception):
             endpoint.post("/chat/completions").mock(side_effect=fault)
