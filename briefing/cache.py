@@ -41,7 +41,7 @@ class Cache:
         return entry
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False, indent=1))
+        atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False, indent=1), durable=False)
 
 
 class CallLog:

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from .models import Article, Chunk
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
+_SPACE = re.compile(r"\s")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")"}
 _ENDERS = ".!?。"
 
 
 def estimate_tokens(text: str) -> int:
     hangul = len(_HANGUL.findall(text))
-    other = sum(1 for c in text if not c.isspace()) - hangul
-    return hangul + math.ceil(other / 3)
+    spaces = len(_SPACE.findall(text))
+    return hangul + math.ceil((len(text) - spaces - hangul) / 3)
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,21 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
 
 
 def _hard_split(text: str, span: Span, budget: int) -> list[Span]:
-    """Cut an over-long unit (a 100 KB line with no sentence end) at whitespace near the budget."""
+    """Cut an over-long unit (a 100 KB line with no sentence end) into pieces within the budget,
+    at whitespace where there is some."""
     pieces: list[Span] = []
     start = span.start
     while start < span.end:
-        end = start
-        while end < span.end and estimate_tokens(text[start:end]) < budget:
-            end = min(span.end, end + max(16, budget // 2))
+        end, step = start, max(1, budget)
+        while step >= 1:  # grow by halving steps: the largest end still within the budget
+            if end + step <= span.end and estimate_tokens(text[start : end + step]) <= budget:
+                end += step
+            else:
+                step //= 2
+        end = max(end, start + 1)
         if end < span.end:
             cut = text.rfind(" ", start + 1, end)
-            end = cut if cut > start else end
+            end = cut if cut > start + (end - start) // 2 else end
         pieces.append(Span(start, end, end >= span.end and span.paragraph_end))
         start = end
         while start < span.end and text[start].isspace():
@@ -113,25 +119,30 @@ def chunk_article(article: Article, budget: int = 800, context_tokens: int = 60)
         raise ValueError("chunk budget must be at least 50 tokens")
     text = article.text
     spans = sentence_spans(text, budget)
-    groups: list[list[Span]] = []
-    current: list[Span] = []
-    for span in spans:
-        if current and estimate_tokens(text[current[0].start : span.end]) > budget:
+    # Token counts per sentence, summed: re-estimating the growing chunk would be quadratic.
+    cost = [estimate_tokens(text[s.start : s.end]) for s in spans]
+    groups: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for i in range(len(spans)):
+        if current and total + cost[i] > budget:
             cut = len(current)
             for k in range(len(current) - 1, 0, -1):
-                if current[k - 1].paragraph_end:
-                    if estimate_tokens(text[current[0].start : current[k - 1].end]) >= budget // 2:
+                if spans[current[k - 1]].paragraph_end:
+                    if sum(cost[j] for j in current[:k]) >= budget // 2:
                         cut = k
                     break
             groups.append(current[:cut])
             current = current[cut:]
-        current.append(span)
+            total = sum(cost[j] for j in current)
+        current.append(i)
+        total += cost[i]
     if current:
         groups.append(current)
 
     chunks: list[Chunk] = []
     for index, group in enumerate(groups):
-        start, end = group[0].start, group[-1].end
+        start, end = spans[group[0]].start, spans[group[-1]].end
         chunks.append(
             Chunk(
                 article_id=article.id,

@@ -173,6 +173,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     for err in result.input_errors:
         say(f"skipped {err}")
+    for warning in result.data.merged.warnings:
+        say(f"warning: {warning}")
     for f in stats.failures:
         say(f"failed {f.path} chunk {f.chunk_index}: {f.kind} ({f.detail}); run again to retry it")
     if args.output:

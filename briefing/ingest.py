@@ -105,7 +105,7 @@ def outlets() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def normalise_line(line: str) -> str:
-    line = unicodedata.normalize("NFC", line).replace("\ufeff", "").replace("\u00a0", " ")
+    line = unicodedata.normalize("NFC", line).replace("\ufeff", "").replace("\u00a0", " ").replace("\x00", "")
     line = line.replace("\u200b", "")
     return re.sub(r"\s+", " ", line).strip()
 
@@ -136,6 +136,8 @@ def parse_page_date(line: str) -> tuple[dt.date, dt.time | None] | None:
 
 
 def _is_menu(line: str) -> bool:
+    if _is_sentence(line) or len(line) > 120:
+        return False  # a menu is a short run of section names, never a sentence
     tokens = line.split()
     hits = sum(1 for t in tokens if t in _SECTION_WORDS)
     return hits >= 3 or (len(tokens) <= 2 and hits >= 1)

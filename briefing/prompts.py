@@ -7,6 +7,7 @@ suite and ``briefing prompts --check``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -81,6 +82,17 @@ class Prompt:
     def ref(self) -> str:
         return f"{self.spec.id}@{self.spec.version}"
 
+    @functools.cached_property
+    def _templates(self) -> tuple[Any, Any]:
+        """Compiled once per prompt (compiling costs more than rendering)."""
+        from jinja2 import Environment, StrictUndefined, TemplateError
+
+        env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+        try:
+            return env.from_string(self.spec.system), env.from_string(self.spec.user)
+        except TemplateError as e:
+            raise PromptError(f"prompt {self.ref} ({self.path}): {e}") from e
+
     def render(self, data: str = "", **variables: Any) -> RenderedPrompt:
         """Render both parts. A variable the template needs but is not given is an error.
 
@@ -90,12 +102,12 @@ class Prompt:
         variables = {
             k: defuse(v) if isinstance(v, str) and k != "schema_json" else v for k, v in variables.items()
         }
-        from jinja2 import Environment, StrictUndefined, TemplateError
+        from jinja2 import TemplateError
 
-        env = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+        system_t, user_t = self._templates
         try:
-            system = env.from_string(self.spec.system).render(**variables)
-            user = env.from_string(self.spec.user).render(**variables)
+            system = system_t.render(**variables)
+            user = user_t.render(**variables)
         except TemplateError as e:
             raise PromptError(f"prompt {self.ref} ({self.path}): {e}") from e
         return RenderedPrompt(

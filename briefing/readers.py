@@ -51,12 +51,23 @@ class RawDoc:
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
-    """Article files under ``paths`` (directories walked recursively, in a stable order)."""
+    """Article files under ``paths`` (directories walked recursively, in a stable order).
+
+    Only regular files are read (a named pipe would block for ever); a subdirectory that cannot
+    be listed is reported, not skipped in silence; symlink loops are walked once.
+    """
     for path in paths:
         if path.is_dir():
-            found = []
+            found: list[Path] = []
+            problems: list[InputError] = []
             seen: set[tuple[int, int]] = set()
-            for root, dirs, files in os.walk(path, followlinks=True, onerror=None):
+
+            def unreadable(err: OSError) -> None:
+                problems.append(
+                    InputError(str(err.filename), f"cannot list ({err.strerror}); check permissions")
+                )
+
+            for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable):
                 st = os.stat(root)
                 if (st.st_dev, st.st_ino) in seen:  # a symlink loop: do not walk it twice
                     dirs[:] = []
@@ -67,10 +78,13 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
                     p = Path(root) / name
                     if p.suffix.lower() in SUFFIXES and not name.endswith(SIDECAR_SUFFIX):
                         found.append(p)
-            if not found:
+            yield from problems
+            if not found and not problems:
                 yield InputError(str(path), f"no articles here ({', '.join(sorted(SUFFIXES))})")
             yield from sorted(found)
-        elif path.is_file():
+        elif path.exists() and not path.is_file():
+            yield InputError(str(path), "not a regular file (a pipe or device?); give a file or a directory")
+        elif path.is_file() or path.is_symlink():
             yield path
         else:
             yield InputError(str(path), "no such file or directory")
@@ -87,10 +101,19 @@ def decode(data: bytes, path: str) -> str:
             except UnicodeDecodeError as e:
                 raise InputError(path, f"broken {codec} text (byte {e.start}); re-save it as UTF-8") from e
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").replace("\x00", "")  # stray NULs in text carry nothing
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM: every other byte is NUL
+        codec = "utf-16-le" if head[1::2].count(0) > head[::2].count(0) else "utf-16-be"
+        try:
+            decoded = data.decode(codec)
+            if _looks_like_text(decoded):
+                return decoded
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in head:
         raise InputError(path, "binary file (NUL bytes), not a text article; remove it from the input")
     from charset_normalizer import from_bytes
 
@@ -100,8 +123,16 @@ def decode(data: bytes, path: str) -> str:
     return str(best)
 
 
+def _looks_like_text(text: str) -> bool:
+    sample = text[:4000]
+    printable = sum(1 for c in sample if c.isprintable() or c.isspace())
+    return bool(sample) and printable / len(sample) > 0.95 and any("가" <= c <= "힣" for c in sample)
+
+
 def read_bytes(path: Path) -> bytes:
     try:
+        if path.exists() and not path.is_file():
+            raise InputError(str(path), "not a regular file (a pipe or device?); remove it from the input")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(
@@ -157,7 +188,8 @@ def read_docs(path: Path) -> tuple[list[RawDoc], list[InputError]]:
     if suffix in RECORD_SUFFIXES:
         return _records(path, text)
     meta = load_sidecar(path)
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and "<html" in text[:2000].lower()):
+    start = text[:2000].lstrip().lower()
+    if suffix in HTML_SUFFIXES or start.startswith(("<!doctype html", "<html")) or "<html" in start[:300]:
         return [RawDoc(id=path.stem, path=str(path), html=text, meta=meta)], []
     return [RawDoc(id=path.stem, path=str(path), text=text, meta=meta)], []
 
@@ -172,6 +204,10 @@ def _records(path: Path, text: str) -> tuple[list[RawDoc], list[InputError]]:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(str(path), f"not valid JSON ({e.msg}, line {e.lineno}); fix the file") from e
+        except RecursionError:
+            raise InputError(
+                str(path), "JSON nested too deeply to be an article record; fix the file"
+            ) from None
         records = data if isinstance(data, list) else [data]
         items = [(n, json.dumps(r, ensure_ascii=False)) for n, r in enumerate(records, 1)]
     for n, line in items:
@@ -183,7 +219,15 @@ def _records(path: Path, text: str) -> tuple[list[RawDoc], list[InputError]]:
             if unknown := set(record) - RECORD_KEYS:
                 raise InputError(where, f"unknown keys {sorted(unknown)}; use {sorted(RECORD_KEYS)}")
             if not (record.get("text") or record.get("html")):
-                raise InputError(where, "the record has neither 'text' nor 'html'")
+                raise InputError(
+                    where, "the record has neither 'text' nor 'html'; add the article body as 'text'"
+                )
+            for key in ("text", "html", "title", "url", "outlet", "byline", "id"):
+                if record.get(key) is not None and not isinstance(record[key], str | int):
+                    raise InputError(where, f"'{key}' must be a string; fix this record")
+            for key in ("text", "html"):
+                if record.get(key) is not None and not isinstance(record[key], str):
+                    raise InputError(where, f"'{key}' must be a string; fix this record")
             meta = _meta(record, where, "record")
             rid = str(record.get("id") or f"{path.stem}-{n}")
             docs.append(
@@ -191,8 +235,12 @@ def _records(path: Path, text: str) -> tuple[list[RawDoc], list[InputError]]:
             )
         except json.JSONDecodeError as e:
             errors.append(InputError(where, f"not valid JSON ({e.msg}); fix or remove this line"))
+        except RecursionError:
+            errors.append(InputError(where, "JSON nested too deeply to be an article record; fix this line"))
         except InputError as e:
             errors.append(e)
+    if not items:
+        errors.append(InputError(str(path), "no records in this file; add one JSON object per line"))
     return docs, errors
 
 

@@ -6,6 +6,7 @@ Both are pure functions of the source text and the publication date, so they are
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ def _fold(c: str) -> str:
     return {"…": "...", "·": "·", "－": "-", "～": "~"}.get(c, c)
 
 
+@functools.lru_cache(maxsize=32)
 def _normalise_with_map(text: str) -> tuple[str, list[int]]:
     """NFC text without whitespace and quote marks, with each kept char's original index."""
     text = unicodedata.normalize("NFC", text)

@@ -123,6 +123,9 @@ def test_ctrl_c_leaves_a_consistent_cache_and_no_output(
     out = tmp_path / "b.md"
     code = main(["run", str(SEEDS), "-o", str(out), "--chunk-tokens", "800", "--concurrency", "1"])
     assert code == 130 and not out.exists()
+    for thread in threading.enumerate():  # a call already in flight finishes, as at interpreter exit
+        if thread.name.startswith("briefing"):
+            thread.join()
     cache = Path(Settings.from_env().cache_dir)
     entries = list((cache / "llm").rglob("*"))
     files = [p for p in entries if p.is_file()]
@@ -139,7 +142,10 @@ def test_the_key_never_leaks(
 ) -> None:
     """A recognisable fake key through every failure path; grep everything written."""
     codes: list[int] = []
-    for _, fault in [*FAULTS, ("401", httpx.Response(401, json={"error": {"message": f"bad key {FAKE_KEY}"}}))]:
+    for _, fault in [
+        *FAULTS,
+        ("401", httpx.Response(401, json={"error": {"message": f"bad key {FAKE_KEY}"}})),
+    ]:
         endpoint.routes.clear()
         if isinstance(fault, Exception):
             endpoint.post("/chat/completions").mock(side_effect=fault)
