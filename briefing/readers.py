@@ -62,10 +62,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path | InputError]:
             problems: list[InputError] = []
             seen: set[tuple[int, int]] = set()
 
-            def unreadable(err: OSError) -> None:
-                problems.append(
-                    InputError(str(err.filename), f"cannot list ({err.strerror}); check permissions")
-                )
+            def unreadable(err: OSError, problems: list[InputError] = problems) -> None:
+                reason = f"cannot list ({err.strerror}); check permissions"
+                problems.append(InputError(str(err.filename), reason))
 
             for root, dirs, files in os.walk(path, followlinks=True, onerror=unreadable):
                 st = os.stat(root)
