@@ -101,7 +101,11 @@ def sentence_spans(text: str, budget: int) -> list[Span]:
     pos = 0
     for para in text.split("\n\n"):
         for span in split_sentences(para, pos):
-            if estimate_tokens(text[span.start : span.end]) > 2 * budget:
+            # (a span of n characters is at most n tokens: only long ones need counting)
+            if (
+                span.end - span.start > 2 * budget
+                and estimate_tokens(text[span.start : span.end]) > 2 * budget
+            ):
                 spans.extend(_hard_split(text, span, budget))
             else:
                 spans.append(span)

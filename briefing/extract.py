@@ -6,7 +6,7 @@ model) cancels what has not started and is raised.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .concurrency import map_ordered
@@ -47,7 +47,7 @@ def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
 
 
 def extract_chunks(
-    chunks: Sequence[Chunk],
+    chunks: Iterable[Chunk],
     paths: dict[str, str],
     llm: LLM,
     prompt: Prompt,
@@ -59,6 +59,7 @@ def extract_chunks(
     Raises:
         FatalLLMError: the endpoint rejects every call; chunks not yet started are cancelled.
     """
+    llm.request_schema(ChunkExtraction)  # build the cached schema once, before threads race to
     return map_ordered(
         lambda c: _one(llm, prompt, c, paths.get(c.article_id, "")), chunks, concurrency, on_done
     )

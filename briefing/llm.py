@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,21 +236,48 @@ class OpenAIChat:
         self.log = log or CallLog(None)
         self._sleep = sleep
         self._fatal: FatalLLMError | None = None
-        limits = httpx.Limits(max_connections=max(settings.concurrency, 1) + 2)
+        self._ssl: Any = None
         key = settings.api_key.get_secret_value() if settings.api_key else "sk-no-key-required"
         self.client = openai.OpenAI(
             api_key=key,
             base_url=settings.base_url,
             max_retries=0,
             timeout=httpx.Timeout(settings.timeout, connect=10.0),
-            http_client=http_client or httpx.Client(limits=limits),
+            http_client=http_client or self._new_http_client(),
         )
+        # One client (and connection pool) per worker thread, unless the caller brought its own:
+        # httpx's shared pool scans every connection for every queued request, which at 32
+        # requests in flight cost more CPU than the rest of the pipeline together.
+        self._shared = http_client is not None
+        self._local = threading.local()
+        self._clients = [self.client]
+        self._clients_lock = threading.Lock()
+
+    def _new_http_client(self) -> httpx.Client:
+        import httpx
+
+        if self._ssl is None:  # building an SSL context costs ~40 ms: one for all threads
+            self._ssl = httpx.create_ssl_context()
+        return httpx.Client(verify=self._ssl, limits=httpx.Limits(max_connections=2))
+
+    def _thread_client(self) -> openai.OpenAI:
+        if self._shared:
+            return self.client
+        client: openai.OpenAI | None = getattr(self._local, "client", None)
+        if client is None:
+            client = self.client.with_options(http_client=self._new_http_client())
+            self._local.client = client
+            with self._clients_lock:
+                self._clients.append(client)
+        return client
 
     def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
         return response_schema(schema, self.settings.schema_max_items, self.settings.schema_max_string)
 
     def close(self) -> None:
-        self.client.close()
+        with self._clients_lock:
+            for client in self._clients:
+                client.close()
 
     def _response_format(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> Any:
         if self.output_mode == "json_schema":
@@ -389,7 +417,7 @@ class OpenAIChat:
             # The SDK's generic POST (same auth, errors and ChatCompletion parsing as
             # `chat.completions.create`) without its type-driven transform of the body, which
             # costs ~2-3 ms of CPU per call and a third of the pipeline's CPU at high concurrency.
-            completion = self.client.post("/chat/completions", body=params, cast_to=ChatCompletion)
+            completion = self._thread_client().post("/chat/completions", body=params, cast_to=ChatCompletion)
         except Exception as raw:  # classified below; unknown ones re-raised
             exc = _classify(raw, self.model, self.host)
             self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, exc)

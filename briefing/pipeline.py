@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from .extract import ChunkResult, extract_chunks
 from .glossary import Glossary, default_glossary
 from .llm import LLM, schema_hint
 from .merge import ArticleExtraction, merge
-from .models import Article, BriefingData, MergedData, RunStats, Synthesis
+from .models import Article, BriefingData, Chunk, MergedData, RunStats, Synthesis
 from .prompts import get_prompt
 
 Progress = Callable[[str], None]
@@ -97,32 +97,37 @@ def _count(stats: RunStats, cached: bool, attempts: int, usage: object) -> None:
 
 
 def extract_articles(
-    articles: Sequence[Article],
+    articles: Iterable[Article],
     settings: Settings,
     llm: LLM,
     stats: RunStats,
     progress: Progress | None = None,
 ) -> list[ChunkResult]:
-    """Chunk and extract ``articles``; counts go into ``stats``.
+    """Chunk and extract ``articles`` (a list, or a generator consumed as calls go out).
 
     Raises:
         LLMError: every chunk failed (nothing worth writing).
         FatalLLMError: the endpoint rejects every call.
     """
-    chunks = [c for a in articles for c in chunk_article(a, settings.chunk_budget, settings.context_tokens)]
-    stats.chunks += len(chunks)
+    paths: dict[str, str] = {}
+
+    def chunks() -> Iterator[Chunk]:
+        for article in articles:
+            paths[article.id] = article.path
+            for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
+                stats.chunks += 1
+                yield chunk
+
     done = 0
 
     def on_done(result: ChunkResult) -> None:
         nonlocal done
         done += 1
-        if progress and len(chunks) > 1:
+        if progress:
             state = "failed" if result.failure else ("cached" if result.cached else "ok")
-            progress(f"[{done}/{len(chunks)}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
+            progress(f"[{done}/{stats.chunks}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
 
-    results = extract_chunks(
-        chunks, {a.id: a.path for a in articles}, llm, get_prompt("extract"), settings.concurrency, on_done
-    )
+    results = extract_chunks(chunks(), paths, llm, get_prompt("extract"), settings.concurrency, on_done)
     if results and all(r.failure for r in results):
         first = results[0].failure
         assert first is not None
@@ -157,16 +162,28 @@ def run(
         InputError: no article could be read at all.
         FatalLLMError: the endpoint rejects every call.
     """
-    from .readers import load_articles
+    from .readers import iter_articles
 
     glossary = glossary or default_glossary()
-    articles, errors = load_articles(paths, published)
+    articles: list[Article] = []
+    errors: list[InputError] = []
+
+    def readable() -> Iterator[Article]:
+        """Articles as they are read: extraction starts while later files are still being read."""
+        for item in iter_articles(paths, published):
+            if isinstance(item, InputError):
+                errors.append(item)
+            else:
+                articles.append(item)
+                yield item
+
+    stats = RunStats()
+    results = extract_articles(readable(), settings, llm, stats, progress)
+    stats.input_errors = [str(e) for e in errors]
     if not articles:
         reasons = "; ".join(str(e) for e in errors[:3]) or "nothing given"
         raise InputError(", ".join(str(p) for p in paths), f"no readable article ({reasons})")
-    stats = RunStats(input_errors=[str(e) for e in errors])
     by_id = {a.id: a for a in articles}
-    results = extract_articles(articles, settings, llm, stats, progress)
     items = [
         ArticleExtraction(by_id[r.chunk.article_id], r.chunk.start, r.chunk.end, r.extraction)
         for r in results

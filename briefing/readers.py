@@ -281,32 +281,39 @@ def to_article(doc: RawDoc, published: dt.date | None) -> Article:
     return build_article(doc.id, doc.path, doc.text or "", supplied, published)
 
 
-def load_articles(
-    paths: Iterable[Path], published: dt.date | None = None
-) -> tuple[list[Article], list[InputError]]:
-    """Every readable article under ``paths``; the rest as errors. Identical bodies load once."""
-    articles: list[Article] = []
-    errors: list[InputError] = []
+def iter_articles(paths: Iterable[Path], published: dt.date | None = None) -> Iterator[Article | InputError]:
+    """Articles under ``paths`` one by one, with an ``InputError`` for each one that cannot be used.
+    Identical bodies are yielded once."""
     seen: dict[str, str] = {}
     for item in discover(paths):
         if isinstance(item, InputError):
-            errors.append(item)
+            yield item
             continue
         try:
             docs, bad = read_docs(item)
         except InputError as e:
-            errors.append(e)
+            yield e
             continue
-        errors.extend(bad)
+        yield from bad
         for doc in docs:
             try:
                 article = to_article(doc, published)
             except InputError as e:
-                errors.append(e)
+                yield e
                 continue
             if article.content_hash in seen:
-                errors.append(InputError(doc.path, f"same body as {seen[article.content_hash]}; skipped"))
+                yield InputError(doc.path, f"same body as {seen[article.content_hash]}; skipped")
                 continue
             seen[article.content_hash] = article.path
-            articles.append(article)
+            yield article
+
+
+def load_articles(
+    paths: Iterable[Path], published: dt.date | None = None
+) -> tuple[list[Article], list[InputError]]:
+    """Every readable article under ``paths``; the rest as errors."""
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    for item in iter_articles(paths, published):
+        (errors if isinstance(item, InputError) else articles).append(item)  # type: ignore[arg-type]
     return articles, errors
