@@ -169,8 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     say(
         f"{len(result.articles)} article(s), {stats.chunks} chunk(s): {ok} ok ({stats.cache_hits} from cache), "
         f"{len(stats.failures)} failed; {stats.calls} call(s), {stats.retried} retried; "
-        f"tokens {stats.prompt_tokens} prompt / {stats.completion_tokens} completion"
+        f"tokens {stats.prompt_tokens} prompt ({stats.cached_tokens} cached) / {stats.completion_tokens} completion"
     )
+    from .pipeline import cost
+
+    if price := cost(result.data.model, stats.prompt_tokens, stats.completion_tokens):
+        say(f"cost {price} (cached-input discounts not applied)")
     for err in result.input_errors:
         say(f"skipped {err}")
     for warning in result.data.merged.warnings:

@@ -37,6 +37,25 @@ class RunResult:
         return not self.input_errors and not self.data.stats.failures
 
 
+def cost(model: str, prompt_tokens: int, completion_tokens: int) -> str | None:
+    """The run's cost from BRIEFING_PRICE ("IN,OUT" USD per million tokens) or the price table."""
+    from importlib import resources
+
+    price: list[float] | None = None
+    if env := os.environ.get("BRIEFING_PRICE"):
+        try:
+            price = [float(x) for x in env.split(",")]
+        except ValueError:
+            price = None
+    if price is None:
+        table = json.loads(resources.files("briefing").joinpath("data/prices.json").read_text("utf-8"))
+        price = table.get(model)
+    if not price or len(price) != 2:
+        return None
+    usd = (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+    return f"${usd:.4f} at ${price[0]:g}/${price[1]:g} per million tokens"
+
+
 def build_date() -> dt.date:
     """Today, or ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) when it is set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
