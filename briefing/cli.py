@@ -121,6 +121,17 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_llm_options(wk)
 
+    ev = sub.add_parser(
+        "eval", help="score extraction against gold annotations", description="Evaluate faithfulness."
+    )
+    ev.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold annotations (see docs/eval.md)")
+    ev.add_argument("--articles", type=Path, metavar="DIR", help="where the gold's article files are")
+    ev.add_argument("--format", choices=["table", "json"], default="table", help="Markdown table or JSON")
+    ev.add_argument(
+        "--oracle", action="store_true", help="answer from the gold itself: checks our code path (all 1.0)"
+    )
+    _add_llm_options(ev)
+
     prompts = sub.add_parser("prompts", help="list the versioned prompts", description="List prompts.")
     prompts.add_argument(
         "--check", action="store_true", help="fail if a prompt changed without a version bump"
@@ -302,6 +313,35 @@ def cmd_weekly(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+    from contextlib import nullcontext
+
+    from .backend import open_llm
+    from .config import Settings
+    from .evaluate import OracleLLM, evaluate_items, format_table, load_gold, resolve_articles
+    from .pipeline import run
+    from .render import render_markdown
+
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    golds = load_gold(args.gold)
+    paths = resolve_articles(golds, args.gold, args.articles)
+    backend = nullcontext((OracleLLM(golds), settings)) if args.oracle else open_llm(settings, say)
+    with backend as (llm, effective):
+        result = run(paths, effective, llm)
+    total, per = evaluate_items(
+        golds, {a.id: a for a in result.articles}, result.items, render_markdown(result.data)
+    )
+    if args.format == "json":
+        report = {"model": result.data.model, "overall": total.table(), "lost": total.lost,
+                  "articles": {k: v.table() for k, v in per.items()}}  # fmt: skip
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(f"model: {result.data.model}\n\n" + format_table(total, per))
+    return 0
+
+
 def cmd_prompts(args: argparse.Namespace) -> int:
     from .prompts import check_lock, load_prompts, update_lock
 
@@ -329,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "translate": cmd_translate,
         "add": cmd_add,
         "weekly": cmd_weekly,
+        "eval": cmd_eval,
         "prompts": cmd_prompts,
     }
     try:

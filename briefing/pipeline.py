@@ -31,6 +31,7 @@ class RunResult:
     data: BriefingData
     articles: list[Article]
     input_errors: list[InputError] = field(default_factory=list)
+    items: list[ArticleExtraction] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -220,4 +221,4 @@ def run(
         synthesis=synthesis,
         stats=stats,
     )
-    return RunResult(data=data, articles=articles, input_errors=errors)
+    return RunResult(data=data, articles=articles, input_errors=errors, items=items)

@@ -1,0 +1,401 @@
+"""Faithfulness in numbers: compare what the pipeline extracted with hand-written gold annotations.
+
+The gold format is documented in docs/eval.md. Metric functions are pure and tested on small cases;
+``evaluate`` runs the real pipeline (through the configured endpoint and the cache) and scores it,
+overall and per article, and says at which stage a missing gold item was lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .config import OutputMode
+from .errors import InputError
+from .glossary import default_glossary
+from .llm import Completion, response_schema
+from .merge import ArticleExtraction, merge
+from .models import Article, ChunkExtraction, MergedData, Statement, Stop, Synthesis
+from .models import LeaderX as LeaderXType
+from .prompts import RenderedPrompt
+from .verify import find_quote
+
+T = TypeVar("T", bound=BaseModel)
+
+# --- gold ---------------------------------------------------------------------------------------------
+
+
+class _Gold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoldLeader(_Gold):
+    name_ko: str
+    name_en: str
+    title: str | None = None
+    company: str | None = None
+
+
+class GoldDate(_Gold):
+    start: dt.date
+    end: dt.date
+
+
+class GoldStop(_Gold):
+    leader: str = Field(description="Korean name of the traveller")
+    place: str = Field(description="City or place in English")
+    place_ko: str = Field(description="The place as written in the article")
+    date: GoldDate | None = None
+    date_text: str | None = Field(None, description="The date words as written, if any")
+    date_scope: str = "stop"
+    organisation: str | None = None
+    people_met: list[str] = Field(default_factory=list)
+    purpose: str | None = None
+
+
+class GoldStatement(_Gold):
+    speaker: str
+    quote_ko: str
+    gist_en: str
+
+
+class GoldArticle(_Gold):
+    article: str
+    leaders: list[GoldLeader]
+    stops: list[GoldStop]
+    statements: list[GoldStatement]
+
+
+def load_gold(path: Path) -> list[GoldArticle]:
+    out = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(GoldArticle.model_validate_json(line))
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(
+                f"{path}:{n}", f"not a gold record ({where}: {first['msg']}); see docs/eval.md"
+            ) from e
+    return out
+
+
+# --- matching -------------------------------------------------------------------------------------------
+
+
+def _alternatives(name: str) -> list[str]:
+    """ "William Cho (Cho Joo-wan)" → ["William Cho", "Cho Joo-wan"]."""
+    parts = [name.split("(")[0], *re.findall(r"\(([^)]*)\)", name)]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _name_key(name: str) -> str:
+    tokens = re.split(r"[\s\-,.]+", name.lower())
+    return " ".join(sorted(t for t in tokens if t))
+
+
+def names_match(a: str, b: str) -> bool:
+    """Tolerant of order, hyphens, a parenthesised alternative and small romanisation variants."""
+    for x in _alternatives(a):
+        for y in _alternatives(b):
+            kx, ky = _name_key(x), _name_key(y)
+            if (
+                kx == ky
+                or difflib.SequenceMatcher(None, kx.replace(" ", ""), ky.replace(" ", "")).ratio() >= 0.8
+            ):
+                return True
+    return False
+
+
+def official_name(system: str, gold: str) -> bool:
+    """The official English form exactly (case and spacing aside)."""
+    return _name_key(system) == _name_key(gold) or any(
+        _name_key(x) == _name_key(gold) for x in _alternatives(system)[:1]
+    )
+
+
+def places_match(system: str, gold: str) -> bool:
+    s, g = system.lower(), gold.lower()
+    return g in s or s in g
+
+
+def quote_overlap(system_span: tuple[int, int] | None, gold_span: tuple[int, int] | None) -> float:
+    """Share of the gold quote's characters the system quote covers."""
+    if system_span is None or gold_span is None:
+        return 0.0
+    inter = min(system_span[1], gold_span[1]) - max(system_span[0], gold_span[0])
+    return max(0, inter) / max(1, gold_span[1] - gold_span[0])
+
+
+def date_verdict(system: Stop, gold: GoldStop) -> str:
+    """correct / missing / wrong / invented (a date where gold and text have none)."""
+    if gold.date is None:
+        return "invented" if system.dates.start is not None else "correct"
+    if system.dates.start is None:
+        return "missing"
+    end = system.dates.end or system.dates.start
+    return "correct" if (system.dates.start, end) == (gold.date.start, gold.date.end) else "wrong"
+
+
+# --- scores ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    """Counts for one article (or all): recall = found / gold, precision = right / system."""
+
+    leaders_gold: int = 0
+    leaders_found: int = 0
+    leaders_system: int = 0
+    leaders_right: int = 0
+    names_official: int = 0
+    stops_gold: int = 0
+    stops_found: int = 0
+    stops_system: int = 0
+    stops_right: int = 0
+    dates: dict[str, int] = field(
+        default_factory=lambda: {"correct": 0, "missing": 0, "wrong": 0, "invented": 0}
+    )
+    statements_gold: int = 0
+    statements_found: int = 0
+    statements_system: int = 0
+    statements_right: int = 0
+    invented_quotes: int = 0
+    caught_quotes: int = 0
+    lost: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for name, value in vars(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+        for k, v in other.dates.items():
+            self.dates[k] += v
+        self.lost += other.lost
+
+    def table(self) -> dict[str, float | int]:
+        def ratio(a: int, b: int) -> float:
+            return round(a / b, 3) if b else 1.0
+
+        return {
+            "leader recall": ratio(self.leaders_found, self.leaders_gold),
+            "leader precision": ratio(self.leaders_right, self.leaders_system),
+            "official-name accuracy": ratio(self.names_official, self.leaders_found),
+            "stop recall": ratio(self.stops_found, self.stops_gold),
+            "stop precision": ratio(self.stops_right, self.stops_system),
+            "stop dates correct": ratio(self.dates["correct"], self.stops_found),
+            "stop dates missing": self.dates["missing"],
+            "stop dates wrong": self.dates["wrong"],
+            "invented dates": self.dates["invented"],
+            "statement recall": ratio(self.statements_found, self.statements_gold),
+            "statement precision": ratio(self.statements_right, self.statements_system),
+            "invented quotes": self.invented_quotes,
+            "model quotes not in source (caught)": self.caught_quotes,
+        }
+
+
+def _statement_matches(st: Statement, g: GoldStatement, text: str) -> bool:
+    if st.speaker_ko != g.speaker or not st.verified:
+        return False
+    span = (
+        (st.sources[0].start, st.sources[0].end) if st.sources and st.sources[0].start is not None else None
+    )
+    return quote_overlap(span, find_quote(g.quote_ko, text)) >= 0.5  # type: ignore[arg-type]
+
+
+def score_article(
+    gold: GoldArticle,
+    article: Article,
+    merged: MergedData,
+    raw: Sequence[ChunkExtraction],
+    briefing: str = "",
+) -> Score:
+    """Score one article's merged data against its gold; ``raw`` says where missing items were lost."""
+    s = Score()
+    text = article.text
+    leaders = merged.leaders
+    s.leaders_gold, s.leaders_system = len(gold.leaders), len(leaders)
+    for g in gold.leaders:
+        hit = next((x for x in leaders if x.name_ko == g.name_ko or names_match(x.name_en, g.name_en)), None)
+        if hit is None:
+            s.lost.append(f"{gold.article}: leader {g.name_en}: {_where(g.name_ko, raw, text)}")
+            continue
+        s.leaders_found += 1
+        s.names_official += official_name(hit.name_en, g.name_en)
+    s.leaders_right = sum(
+        1
+        for x in leaders
+        if any(x.name_ko == g.name_ko or names_match(x.name_en, g.name_en) for g in gold.leaders)
+    )
+
+    s.stops_gold, s.stops_system = len(gold.stops), len(merged.stops)
+    for gs in gold.stops:
+        stop = next(
+            (x for x in merged.stops if x.leader_ko == gs.leader and places_match(x.place, gs.place)), None
+        )
+        if stop is None:
+            s.lost.append(f"{gold.article}: stop {gs.place}: {_where(gs.place_ko, raw, text)}")
+            continue
+        s.stops_found += 1
+        s.dates[date_verdict(stop, gs)] += 1
+        if briefing and (stop.city or stop.place) not in briefing:
+            s.lost.append(f"{gold.article}: stop {gs.place}: merged but not in the rendered briefing")
+    s.stops_right = sum(
+        1
+        for x in merged.stops
+        if any(x.leader_ko == g.leader and places_match(x.place, g.place) for g in gold.stops)
+    )
+
+    verified = [st for st in merged.statements if st.verified]
+    s.statements_gold, s.statements_system = len(gold.statements), len(verified)
+    for gq in gold.statements:
+        if any(_statement_matches(st, gq, text) for st in verified):
+            s.statements_found += 1
+        else:
+            s.lost.append(f"{gold.article}: quote “{gq.quote_ko[:24]}…”: {_where(gq.quote_ko, raw, text)}")
+    s.statements_right = sum(
+        1 for st in verified if any(_statement_matches(st, g, text) for g in gold.statements)
+    )
+    s.invented_quotes = sum(1 for st in verified if find_quote(st.quote_ko, text) is None)
+    s.caught_quotes = sum(1 for x in raw for st in x.statements if find_quote(st.quote_ko, text) is None)
+    return s
+
+
+def _where(evidence: str, raw: Sequence[ChunkExtraction], text: str) -> str:
+    """The stage where a gold item went missing."""
+    if find_quote(evidence, text) is None:
+        return "not in the cleaned text (lost in ingest/cleaning)"
+    blob = json.dumps([x.model_dump() for x in raw], ensure_ascii=False)
+    if evidence in blob or re.sub(r"\s", "", evidence)[:12] in re.sub(r"\s", "", blob):
+        return "extracted, then dropped in verify/merge"
+    return "not extracted (model or chunking)"
+
+
+def evaluate_items(
+    golds: Sequence[GoldArticle],
+    articles: dict[str, Article],
+    items: Sequence[ArticleExtraction],
+    briefing: str = "",
+) -> tuple[Score, dict[str, Score]]:
+    """Score each gold article on the pipeline's merge of its own extractions."""
+    glossary = default_glossary()
+    total = Score()
+    per: dict[str, Score] = {}
+    for g in golds:
+        article = articles[Path(g.article).stem]
+        mine = [i for i in items if i.article.id == article.id]
+        merged = merge([article], mine, glossary)
+        score = score_article(g, article, merged, [i.extraction for i in mine], briefing)
+        per[g.article] = score
+        total.add(score)
+    return total, per
+
+
+def format_table(total: Score, per: dict[str, Score]) -> str:
+    names = list(total.table())
+    cols = ["overall", *[Path(k).stem[:12] for k in per]]
+    rows = [f"| metric | {' | '.join(cols)} |", "|---|" + "---|" * len(cols)]
+    for name in names:
+        values = [total.table()[name], *[s.table()[name] for s in per.values()]]
+        rows.append(f"| {name} | " + " | ".join(f"{v:g}" for v in values) + " |")
+    lost = [f"- lost: {x}" for x in total.lost] or ["- nothing lost"]
+    return "\n".join([*rows, "", *lost]) + "\n"
+
+
+# --- the perfect model ----------------------------------------------------------------------------------
+
+
+def oracle_answer(golds: Sequence[GoldArticle], chunk_text: str) -> ChunkExtraction:
+    """What a perfect model answers for a chunk: the gold facts whose evidence is in the chunk."""
+    from .models import LeaderX, PersonX, StatementX, StopX
+
+    compact = re.sub(r"\s", "", chunk_text)
+
+    def inside(evidence: str) -> bool:
+        return bool(evidence) and re.sub(r"\s", "", evidence) in compact
+
+    leaders: dict[str, LeaderX] = {}
+    stops, statements = [], []
+    for g in golds:
+        names = {x.name_ko: x for x in g.leaders}
+        for st in g.stops:
+            if not inside(st.place_ko):
+                continue
+            stops.append(StopX(
+                leader_ko=st.leader, date_text=st.date_text if inside(st.date_text or "") else None,
+                date_applies_to="trip" if st.date_scope == "trip" else "stop", place_ko=st.place_ko,
+                city=st.place, region=None, country=None, organisation=st.organisation,
+                people_met=[PersonX(name_ko=p, role=None) for p in st.people_met if inside(p)],
+                purpose=st.purpose, status="unknown",
+            ))  # fmt: skip
+            leaders.setdefault(st.leader, _leader_x(names, st.leader))
+        for q in g.statements:
+            if inside(q.quote_ko):
+                statements.append(StatementX(speaker_ko=q.speaker, quote_ko=q.quote_ko, quote_en=q.gist_en,
+                                             topic="gold", speech="direct"))  # fmt: skip
+                leaders.setdefault(q.speaker, _leader_x(names, q.speaker))
+        for x in g.leaders:
+            if inside(x.name_ko):
+                leaders.setdefault(x.name_ko, _leader_x(names, x.name_ko))
+    return ChunkExtraction(leaders=list(leaders.values()), stops=stops, statements=statements, figures=[])
+
+
+def _leader_x(names: dict[str, GoldLeader], ko: str) -> LeaderXType:
+    from .models import LeaderX
+
+    g = names.get(ko)
+    return LeaderX(name_ko=ko, name_en=g.name_en if g else None, title=g.title if g else None,
+                   company=g.company if g else None)  # fmt: skip
+
+
+class OracleLLM:
+    """An in-process stand-in that answers every chunk with the gold facts it contains.
+
+    ``briefing eval --oracle`` scores our own code path (cleaning, chunking, verify, merge, render)
+    with a perfect model: anything below 1.0 is a bug of ours, and ``lost`` says where.
+    """
+
+    model = "oracle (gold answers)"
+    output_mode: OutputMode = "json_schema"
+
+    def __init__(self, golds: Sequence[GoldArticle]) -> None:
+        self.golds = golds
+
+    def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
+        return response_schema(schema)
+
+    def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
+        if schema is ChunkExtraction:
+            value: BaseModel = oracle_answer(self.golds, prompt.data)
+        else:
+            value = Synthesis(summary=["(oracle run: no summary)"], common_threads=[], differences=[])
+        return Completion(value=schema.model_validate(value.model_dump()))
+
+
+def resolve_articles(golds: Sequence[GoldArticle], gold_path: Path, articles_dir: Path | None) -> list[Path]:
+    """Each gold article's file: in ``articles_dir``, as given, or beside the gold file."""
+    paths = []
+    for g in golds:
+        name = Path(g.article)
+        candidates = (
+            [articles_dir / name.name]
+            if articles_dir
+            else [name, gold_path.parent / name, gold_path.parent.parent / name]
+        )
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            raise InputError(
+                g.article,
+                f"article not found (looked in {', '.join(map(str, candidates))}); use --articles DIR",
+            )
+        paths.append(found)
+    return paths
