@@ -30,6 +30,12 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    p.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
 def _add_llm_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model and endpoint (flags override the environment)")
     g.add_argument("--model", help="model name (env BRIEFING_MODEL; default gpt-4o-mini)")
@@ -70,13 +76,11 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="write a briefing from article files", description="Write an English briefing."
     )
-    run.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    _add_input_options(run)
     run.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
     run.add_argument(
         "--format", choices=["md", "json"], default="md", help="Markdown briefing or merged JSON data"
     )
-    run.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
-    run.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_llm_options(run)
 
     tr = sub.add_parser(
@@ -84,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
         help="translate articles into English",
         description="Translate whole articles into English.",
     )
-    tr.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    _add_input_options(tr)
     tr.add_argument(
         "-o", "--output-dir", type=Path, default=Path("."), help="where NAME.en.md files go (default .)"
     )
@@ -92,16 +96,12 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--format", choices=["md", "json"], default="md", help="Markdown, or JSON paragraph pairs"
     )
-    tr.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
-    tr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     _add_llm_options(tr)
 
     add = sub.add_parser(
         "add", help="ingest and extract articles into the store", description="Add articles to the store."
     )
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
-    add.add_argument("--published", type=_date, help="publication date for every input (YYYY-MM-DD)")
-    add.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_input_options(add)
     add.add_argument(
         "--store", type=Path, help="SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
     )
