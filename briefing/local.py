@@ -262,7 +262,7 @@ def local_server(settings: Settings, say: Say) -> Iterator[Settings]:
     server.start()
     try:
         server.wait_ready(say)
-        say("local model ready; a chunk takes about a minute on 2 CPU cores")
+        say("local model ready; on 2 CPU cores each chunk takes a few minutes, progress follows")
         yield settings.with_(
             base_url=server.base_url,
             model=settings.local_model.stem if settings.local_model else MODEL_NAME,
