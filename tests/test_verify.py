@@ -80,3 +80,19 @@ def test_no_date_stays_no_date(text: str | None) -> None:
 
 def test_impossible_date_is_not_made_up() -> None:
     assert resolve_date("31일", dt.date(2024, 2, 10)).start is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("고객 경험을 제고하겠다", "고객 경험을 제고하겠다"),  # ends in 고+하: not a reporting verb
+        ("품질을 높이고 전진하자", "품질을 높이고 전진하자"),
+        ('"고객 경험을 제고하겠다"고 말했다', "고객 경험을 제고하겠다"),
+        ("품질을 높이고 전진하자라며 당부했다", "품질을 높이고 전진하자"),
+        ("AI는 미래 게임체인저라고 강조했다", "AI는 미래 게임체인저"),
+    ],
+)
+def test_quote_spans_are_never_cut_mid_word(quote: str, expected: str) -> None:
+    src = '그는 "고객 경험을 제고하겠다"고 말했다. 또 "품질을 높이고 전진하자"며 당부했다. 구 회장은 "AI는 미래 게임체인저"라고 강조했다.'
+    span = find_quote(quote, src)
+    assert span is not None and src[span[0] : span[1]] == expected
