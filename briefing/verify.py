@@ -108,6 +108,10 @@ _DURATION = re.compile(
 )
 _FULL_DOTS = re.compile(r"(?P<y>\d{4})\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<d>\d{1,2})")
 
+_REL_MONTH = [(r"지난\s*달", -1), (r"다음\s*달", 1), (r"이번\s*달|이달", 0)]
+_REL_YEAR = [(r"지난\s*해|작년", -1), (r"내년|다음\s*해", 1), (r"올해|금년", 0)]
+_SHORT_RANGE = re.compile(r"(\d{1,2})\s*[~\-–]\s*(\d{1,2})\s*일")
+
 MONTH_NOTE = "month not stated in source; taken from the publication date"
 YEAR_NOTE = "year not stated in source; taken from the publication date"
 
@@ -137,9 +141,23 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
     if m := _FULL_DOTS.search(text):
         exact = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         return DateSpan(text=text, start=exact, end=exact, note=None if exact else "invalid date")
+    said = text
+    # Relative month and year words ("지난달", "다음 달", "지난해", "내년") shift from the publication date.
+    month_shift = year_shift = None
+    for pattern, shift in _REL_MONTH:
+        if re.search(pattern, text):
+            month_shift = shift
+            text = re.sub(pattern, " ", text)
+            break
+    for pattern, shift in _REL_YEAR:
+        if re.search(pattern, text):
+            year_shift = shift
+            text = re.sub(pattern, " ", text)
+            break
+    text = _SHORT_RANGE.sub(r"\1일~\2일", text)  # "21~24일" → "21일~24일"
     m = _START.search(text)
     if m is None:
-        return DateSpan(text=text, note="no day stated")
+        return DateSpan(text=said, note="no day stated")
     notes: list[str] = []
     inferred = False
     day = int(m["ad"])
@@ -148,10 +166,13 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
         if m["ay"]:
             year = int(m["ay"])
         elif published:
-            year = published.year
-            if m["dir"] and m["dir"].startswith("지난") and month > published.month:
+            year = published.year + (year_shift or 0)
+            if year_shift is None and m["dir"] and m["dir"].startswith("지난") and month > published.month:
                 year -= 1
-            notes.append(YEAR_NOTE)
+            elif year_shift is None and m["dir"] and m["dir"].startswith("오는") and month < published.month:
+                year += 1
+            if year_shift is None:
+                notes.append(YEAR_NOTE)
         else:
             return DateSpan(text=text, note="year not stated in source and publication date unknown")
     else:
@@ -159,7 +180,9 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
             return DateSpan(text=text, note="month not stated in source and publication date unknown")
         year, month = published.year, published.month
         direction = m["dir"] or ""
-        if direction.startswith("지난") and day > published.day:
+        if month_shift is not None:
+            year, month = _shift_month(year, month, month_shift)
+        elif direction.startswith("지난") and day > published.day:
             year, month = _shift_month(year, month, -1)
         elif direction.startswith("오는") and day < published.day:
             year, month = _shift_month(year, month, 1)
@@ -181,7 +204,7 @@ def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
             e_year, e_month = _shift_month(start.year, start.month, 1)
         end = _safe_date(e_year, e_month, e_day) or start
     return DateSpan(
-        text=text,
+        text=said,
         start=start,
         end=end,
         month_from_publication=inferred,

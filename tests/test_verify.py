@@ -55,6 +55,12 @@ def test_quote_not_in_source_is_not_found() -> None:
         ("2023년 8월 21일", None, dt.date(2023, 8, 21), dt.date(2023, 8, 21)),
         ("2024.05.11", None, dt.date(2024, 5, 11), dt.date(2024, 5, 11)),
         ("21일부터 3일간", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 23)),
+        ("지난달 21일", P000, dt.date(2023, 7, 21), dt.date(2023, 7, 21)),
+        ("다음 달 5일", P000, dt.date(2023, 9, 5), dt.date(2023, 9, 5)),
+        ("지난 21~24일", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 24)),
+        ("8월 21~24일", P000, dt.date(2023, 8, 21), dt.date(2023, 8, 24)),
+        ("지난해 12월 5일", dt.date(2024, 1, 10), dt.date(2023, 12, 5), dt.date(2023, 12, 5)),
+        ("오는 1월 5일", dt.date(2023, 12, 20), dt.date(2024, 1, 5), dt.date(2024, 1, 5)),
     ],
 )
 def test_dates_resolve(text: str, published: dt.date | None, start: dt.date, end: dt.date) -> None:
