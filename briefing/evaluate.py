@@ -291,7 +291,11 @@ def evaluate_items(
     total = Score()
     per: dict[str, Score] = {}
     for g in golds:
-        article = articles[Path(g.article).stem]
+        article = articles.get(Path(g.article).stem)
+        if article is None:
+            per[g.article] = Score(lost=[f"{g.article}: the article could not be read or was a duplicate"])
+            total.add(per[g.article])
+            continue
         mine = [i for i in items if i.article.id == article.id]
         merged = merge([article], mine, glossary)
         score = score_article(g, article, merged, [i.extraction for i in mine], briefing)

@@ -186,6 +186,10 @@ def _classify(exc: Exception, model: str, host: str) -> Exception:
             f"model {model!r} or its path not found at {host} (HTTP 404): check BRIEFING_MODEL "
             "or --model, and OPENAI_BASE_URL (it usually ends in /v1)"
         )
+    if isinstance(exc, openai.APIResponseValidationError | ValueError):
+        return CallFailed(
+            "bad_response", f"the answer from {host} is not an OpenAI chat completion; check OPENAI_BASE_URL"
+        )
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         after = retry_after_seconds(exc.response.headers)
@@ -426,6 +430,13 @@ class OpenAIChat:
             if isinstance(exc, FatalLLMError):
                 self._fatal = exc
             raise exc from None
+        if not isinstance(completion, ChatCompletion) or not isinstance(completion.choices, list):
+            failed = CallFailed(
+                "bad_response",
+                f"the answer from {self.host} is not an OpenAI chat completion; check OPENAI_BASE_URL",
+            )
+            self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, failed)
+            raise failed
         self._log(prompt, messages, completion, _usage(completion), time.monotonic() - t0, attempt, None)
         return completion
 

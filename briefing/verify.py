@@ -54,7 +54,9 @@ def _quote_variants(quote: str) -> list[str]:
     stripped = _TRAILING_LINK.sub("", stripped)
     if not stripped or stripped == norm:
         return [norm]
-    marked = re.search(r"[\"”’'」』]\s*(?:이라고|라고|고|이라며|라며|며|면서)[가-힣\s]*\.?\s*$", quote.strip())
+    marked = re.search(
+        r"[\"”’'」』]\s*(?:이라고|라고|고|이라며|라며|며|면서)[가-힣\s]*\.?\s*$", quote.strip()
+    )
     if marked:  # cut exactly at the closing quotation mark
         inner, _ = _normalise_with_map(quote.strip()[: marked.start()])
         return [inner, norm]

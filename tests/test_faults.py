@@ -234,3 +234,51 @@ def test_soak_200_chunks_with_a_quarter_failing(endpoint: respx.MockRouter, tmp_
 
 def good_side_effect(request: httpx.Request) -> httpx.Response:
     return good(json.loads(request.content))
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, text="<html>nginx default page</html>", headers={"content-type": "text/html"}),
+        httpx.Response(200, json={"not": "a completion"}),
+        httpx.Response(200, json=["a", "list"]),
+    ],
+)
+def test_an_answer_that_is_not_a_chat_completion_fails_the_chunk_not_the_run(
+    endpoint: respx.MockRouter, tmp_path: Path, response: httpx.Response
+) -> None:
+    route = endpoint.post("/chat/completions").mock(return_value=response)
+    llm, settings = fast_llm(tmp_path)
+    with pytest.raises(Exception) as err:  # every chunk failed: one clear LLMError, no traceback-worthy bug
+        run([SEEDS], settings, llm)
+    assert type(err.value).__name__ == "LLMError" and "bad_response" in str(err.value)
+    assert route.called
+
+
+def test_a_read_only_cache_costs_calls_not_the_run(
+    seeds_replay: Replay, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = tmp_path / "ro-cache"
+    (cache / "llm").mkdir(parents=True)
+    (cache / "llm").chmod(0o500)
+    import os
+
+    if os.geteuid() == 0:  # root writes anyway: make the entry path a file so writing fails
+        (cache / "llm").chmod(0o700)
+        (cache / "llm").rmdir()
+        (cache / "llm").write_text("not a directory")
+    code = main(
+        [
+            "run",
+            str(SEEDS),
+            "-o",
+            str(tmp_path / "b.md"),
+            "--chunk-tokens",
+            "800",
+            "-q",
+            "--cache-dir",
+            str(cache),
+        ]
+    )
+    assert code == 0 and (tmp_path / "b.md").exists()
+    assert "warning: cache not written" in capsys.readouterr().err
