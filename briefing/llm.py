@@ -142,6 +142,13 @@ class _Transient(Exception):
         self.retry_after = retry_after
 
 
+class _OverBudget(Exception):
+    def __init__(self, cause: _Transient, pause: float) -> None:
+        super().__init__(cause.detail)
+        self.cause = cause
+        self.pause = pause
+
+
 def retry_after_seconds(headers: Any) -> float | None:
     if headers is None:
         return None
@@ -378,9 +385,15 @@ class OpenAIChat:
 
         s = self.settings
 
+        deadline = time.monotonic() + s.retry_total
+
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            return self._backoff(state.attempt_number, getattr(exc, "retry_after", None))
+            pause = self._backoff(state.attempt_number, getattr(exc, "retry_after", None))
+            if time.monotonic() + pause > deadline:  # a Retry-After past the budget: give up now
+                assert isinstance(exc, _Transient)
+                raise _OverBudget(exc, pause)
+            return pause
 
         retrying = Retrying(
             retry=retry_if_exception_type(_Transient),
@@ -397,6 +410,11 @@ class OpenAIChat:
                     completion = self._create(prompt, messages, params, attempt)
         except _Transient as exc:
             raise CallFailed(exc.kind, f"{exc.detail}; gave up after {attempt} attempt(s)") from None
+        except _OverBudget as over:
+            raise CallFailed(
+                over.cause.kind,
+                f"{over.cause.detail}; the next wait ({over.pause:.0f} s) would pass the {s.retry_total:.0f} s retry budget",
+            ) from None
         usage = _usage(completion)
         if not completion.choices:
             return _Reply(None, None, usage, attempt)

@@ -191,3 +191,14 @@ def test_record_writes_a_replayable_fixture(
     fixture = json.loads(path.read_text("utf-8"))
     assert fixture["prompt"] == "synthesize@1" and fixture["label"].startswith("recorded from")
     assert fixture["content"] == GOOD and fixture["match"] == "{}"
+
+
+def test_a_retry_after_past_the_budget_gives_up_at_once(endpoint: respx.MockRouter, tmp_path: Path,
+                                                        sleeps: list[float]) -> None:
+    route = endpoint.post("/chat/completions").mock(
+        return_value=httpx.Response(429, headers={"retry-after": "86400"}, json={"error": {}})
+    )
+    chat = OpenAIChat(Settings.from_env().with_(retry_total=60.0), sleep=sleeps.append)
+    with pytest.raises(CallFailed, match="would pass the 60 s retry budget") as err:
+        chat.complete(prompt(), Synthesis)
+    assert err.value.kind == "rate_limited" and route.call_count == 1 and sleeps == []
