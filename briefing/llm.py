@@ -10,15 +10,17 @@ re-asked once with twice the ``max_tokens``. ``CachingLLM`` wraps any ``LLM`` wi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import email.utils
 import functools
 import hashlib
 import json
+import queue
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
@@ -256,31 +258,37 @@ class OpenAIChat:
             timeout=httpx.Timeout(settings.timeout, connect=10.0),
             http_client=http_client or self._new_http_client(),
         )
-        # One client (and connection pool) per worker thread, unless the caller brought its own:
+        # A small client (and connection pool) per call in flight, reused from an idle list:
         # httpx's shared pool scans every connection for every queued request, which at 32
-        # requests in flight cost more CPU than the rest of the pipeline together.
+        # requests in flight cost more CPU than the rest of the pipeline together. At most as
+        # many clients exist as calls have ever been in flight at once.
         self._shared = http_client is not None
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[openai.OpenAI] = queue.SimpleQueue()
         self._clients = [self.client]
         self._clients_lock = threading.Lock()
 
     def _new_http_client(self) -> httpx.Client:
         import httpx
 
-        if self._ssl is None:  # building an SSL context costs ~40 ms: one for all threads
+        if self._ssl is None:  # building an SSL context costs ~40 ms: one for all clients
             self._ssl = httpx.create_ssl_context()
         return httpx.Client(verify=self._ssl, limits=httpx.Limits(max_connections=2))
 
-    def _thread_client(self) -> openai.OpenAI:
+    @contextlib.contextmanager
+    def _borrow(self) -> Iterator[openai.OpenAI]:
         if self._shared:
-            return self.client
-        client: openai.OpenAI | None = getattr(self._local, "client", None)
-        if client is None:
+            yield self.client
+            return
+        try:
+            client = self._idle.get_nowait()
+        except queue.Empty:
             client = self.client.with_options(http_client=self._new_http_client())
-            self._local.client = client
             with self._clients_lock:
                 self._clients.append(client)
-        return client
+        try:
+            yield client
+        finally:
+            self._idle.put(client)
 
     def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
         return response_schema(schema, self.settings.schema_max_items, self.settings.schema_max_string)
@@ -439,7 +447,8 @@ class OpenAIChat:
             # The SDK's generic POST (same auth, errors and ChatCompletion parsing as
             # `chat.completions.create`) without its type-driven transform of the body, which
             # costs ~2-3 ms of CPU per call and a third of the pipeline's CPU at high concurrency.
-            completion = self._thread_client().post("/chat/completions", body=params, cast_to=ChatCompletion)
+            with self._borrow() as client:
+                completion = client.post("/chat/completions", body=params, cast_to=ChatCompletion)
         except Exception as raw:  # classified below; unknown ones re-raised
             exc = _classify(raw, self.model, self.host)
             self._log(prompt, messages, None, None, time.monotonic() - t0, attempt, exc)

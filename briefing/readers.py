@@ -16,6 +16,7 @@ import codecs
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,10 +282,18 @@ def to_article(doc: RawDoc, published: dt.date | None) -> Article:
     return build_article(doc.id, doc.path, doc.text or "", supplied, published)
 
 
+def unique_id(name: str, used: dict[str, int]) -> str:
+    """A file-name-safe id, unique in this run: a/news.txt and b/news.txt become news and news-2."""
+    base = re.sub(r"[^\w.\-]", "_", name).lstrip(".") or "article"
+    used[base] = used.get(base, 0) + 1
+    return base if used[base] == 1 else f"{base}-{used[base]}"
+
+
 def iter_articles(paths: Iterable[Path], published: dt.date | None = None) -> Iterator[Article | InputError]:
     """Articles under ``paths`` one by one, with an ``InputError`` for each one that cannot be used.
     Identical bodies are yielded once."""
     seen: dict[str, str] = {}
+    used: dict[str, int] = {}
     for item in discover(paths):
         if isinstance(item, InputError):
             yield item
@@ -305,7 +314,7 @@ def iter_articles(paths: Iterable[Path], published: dt.date | None = None) -> It
                 yield InputError(doc.path, f"same body as {seen[article.content_hash]}; skipped")
                 continue
             seen[article.content_hash] = article.path
-            yield article
+            yield article.model_copy(update={"id": unique_id(article.id, used)})
 
 
 def load_articles(

@@ -124,3 +124,15 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     articles, errors = load_articles([path])
     assert errors == [] and articles[0].meta.title is not None
     assert not articles[0].meta.title.startswith("\ufeff")
+
+
+def test_same_file_name_in_two_folders_gets_two_ids(tmp_path: Path) -> None:
+    for folder, seed in (("a", SEED_000), ("b", SEED_004)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "news.txt").write_text(seed.read_text("utf-8"), "utf-8")
+    (tmp_path / "recs.jsonl").write_text(
+        json.dumps({"id": "../../escape", "text": "구광모 회장이 방문했다. " * 5}), "utf-8"
+    )
+    articles, errors = load_articles([tmp_path])
+    assert errors == []
+    assert sorted(a.id for a in articles) == ["______escape", "news", "news-2"]

@@ -193,8 +193,9 @@ def test_record_writes_a_replayable_fixture(
     assert fixture["content"] == GOOD and fixture["match"] == "{}"
 
 
-def test_a_retry_after_past_the_budget_gives_up_at_once(endpoint: respx.MockRouter, tmp_path: Path,
-                                                        sleeps: list[float]) -> None:
+def test_a_retry_after_past_the_budget_gives_up_at_once(
+    endpoint: respx.MockRouter, tmp_path: Path, sleeps: list[float]
+) -> None:
     route = endpoint.post("/chat/completions").mock(
         return_value=httpx.Response(429, headers={"retry-after": "86400"}, json={"error": {}})
     )
