@@ -135,4 +135,4 @@ def test_same_file_name_in_two_folders_gets_two_ids(tmp_path: Path) -> None:
     )
     articles, errors = load_articles([tmp_path])
     assert errors == []
-    assert sorted(a.id for a in articles) == ["______escape", "news", "news-2"]
+    assert sorted(a.id for a in articles) == ["_.._escape", "news", "news-2"]  # no path separators
