@@ -34,9 +34,28 @@ class Name:
     company: str | None = None
 
 
+@dataclass(frozen=True)
+class Place:
+    ko: str
+    city: str
+    region: str | None
+    country: str
+
+
+_TITLES = re.compile(
+    r"\s*(?:회장|부회장|사장|부사장|대표|대표이사|전무|상무|본부장|원장|센터장|법인장|최고경영자|CEO|CTO|CHO|CFO|COO|CSAI)\s*$"
+)
+
+
+def strip_title(name: str) -> str:
+    """ "김병훈 CTO" → "김병훈"; "구 회장" → "구" (an abbreviation, resolved elsewhere)."""
+    return _TITLES.sub("", name.strip())
+
+
 class Glossary:
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], places: list[Place] | None = None) -> None:
         self.entries = entries
+        self.places = places or []
         self.by_ko = {e.ko: e for e in entries}
         self._by_compact = {e.ko.replace(" ", ""): e for e in entries}
 
@@ -57,7 +76,21 @@ class Glossary:
                         person=kind == "people",
                     )
                 )
-        return cls(entries)
+        places = [Place(p["ko"], p["city"], p.get("region"), p["country"]) for p in data.get("places", [])]
+        return cls(entries, places)
+
+    def place(self, written: str) -> Place | None:
+        """The place a Korean place name (or a longer phrase containing it) refers to."""
+        compact = written.replace(" ", "")
+        hits = [p for p in self.places if p.ko in compact]
+        return max(hits, key=lambda p: len(p.ko)) if hits else None
+
+    @staticmethod
+    def is_person_name(name: str) -> bool:
+        """A person's name as written: 2-4 Hangul syllables, or a few Hangul words for a foreign
+        name; not a phrase, a role or a romanisation."""
+        name = _TITLES.sub("", name.strip())
+        return bool(re.fullmatch(r"[가-힣]{2,4}|[가-힣]{1,6}(?: [가-힣]{1,6}){1,2}", name))
 
     def lookup(self, name_ko: str) -> Entry | None:
         return self._by_compact.get(re.sub(r"\s+", "", name_ko))
@@ -80,6 +113,9 @@ class Glossary:
         mention = mention.strip()
         if self.lookup(mention) or mention in known:
             return mention
+        bare = _TITLES.sub("", mention)  # "김병훈 CTO" → "김병훈"
+        if bare != mention and (self.lookup(bare) or bare in known):
+            return bare
         m = re.match(r"^([가-힣])\s*(?:회장|사장|부회장|대표|CEO|부사장|전무|상무|본부장|원장|씨)?$", mention)
         if m:
             hits = sorted({k for k in known if k.startswith(m[1]) and len(k) >= 2})

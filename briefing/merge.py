@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .glossary import Glossary, Name
+from .glossary import Glossary, Name, strip_title
 from .models import (
     Article,
     ChunkExtraction,
@@ -29,6 +29,8 @@ from .models import (
 from .verify import find_quote, resolve_date
 
 _HANGUL = re.compile(r"[가-힣]")
+    r"^[가-힣]\s*(?:회장|부회장|사장|대표|CEO|부사장|전무|상무|본부장|원장)$"
+)  # "구 회장"
 _STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
@@ -71,9 +73,9 @@ class _Merger:
         text = _compact(item.article.text)
         found = [e.ko for e in self.g.entries if e.person and _compact(e.ko) in text]
         found += [
-            x.name_ko
+            bare
             for x in item.extraction.leaders
-            if len(x.name_ko.strip()) >= 2 and _compact(x.name_ko) in text
+            if (bare := strip_title(x.name_ko)) and self.g.is_person_name(bare) and _compact(bare) in text
         ]
         return list(dict.fromkeys(found))
 
@@ -139,6 +141,12 @@ class _Merger:
                     self.warn(f"{art.id}: {sx.place_ko} reported done but dated after publication")
             people = []
             for p in sx.people_met:
+                if (
+                    not self.g.is_person_name(resolve(p.name_ko))
+                    and self.g.lookup(resolve(p.name_ko)) is None
+                ):
+                    self.warn(f"{art.id}: {p.name_ko!r} is not a person's name; left out of the people met")
+                    continue
                 if not self.in_text(resolve(p.name_ko), art, "person met"):
                     continue
                 name = _name(self.g, resolve(p.name_ko))
@@ -148,6 +156,12 @@ class _Merger:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
             span = find_quote(sx.place_ko, art.text)
             ref = SourceRef(article_id=art.id, start=span[0], end=span[1]) if span else _ref(item)
+            known_place = self.g.place(sx.place_ko) or (self.g.place(sx.city) if sx.city else None)
+            city, region, country = (
+                (known_place.city, known_place.region, known_place.country)
+                if known_place
+                else (sx.city, sx.region, sx.country)
+            )
             organisation = self.g.enforce_terms(sx.organisation)[0] if sx.organisation else None
             purpose = self.g.enforce_terms(sx.purpose)[0] if sx.purpose else None
             self.add_stop(
@@ -157,9 +171,9 @@ class _Merger:
                     dates=dates,
                     date_applies_to=sx.date_applies_to if dates.known else "stop",
                     place_ko=sx.place_ko,
-                    city=sx.city,
-                    region=sx.region,
-                    country=sx.country,
+                    city=city,
+                    region=region,
+                    country=country,
                     organisations=[organisation] if organisation else [],
                     people_met=people,
                     purposes=[purpose] if purpose else [],

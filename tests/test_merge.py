@@ -138,3 +138,24 @@ def test_unknown_leader_is_romanised_and_flagged() -> None:
     merged = merge([a], [item(a, x)], default_glossary())
     assert merged.leaders[0].name_en == "Hong Gil-dong" and not merged.leaders[0].official
     assert any("not in glossary" in w for w in merged.warnings)
+
+
+def test_small_model_mistakes_are_repaired_in_code() -> None:
+    """What a 1.5B model does on the seeds: abbreviated and titled names, phrases as people,
+    places in Korean or in the wrong city. The glossary and checks repair or drop them."""
+    a = article("a", TEXT + "\n\n구 회장은 보스턴에서 LG전자의 토론토 AI 랩(Lab) 관계자를 만났다.")
+    x = extraction(
+        leaders=[{"name_ko": "구 회장", "name_en": "Lee, Gwangmo", "title": None, "company": None},
+                 {"name_ko": "김병훈 CTO", "name_en": "Gimbyeonghun Cto", "title": None, "company": None}],
+        stops=[stop(place_ko="보스턴", city="보스턴", country="미국",
+                    people_met=[{"name_ko": "LG전자의 토론토 AI 랩(Lab)", "role": "연구소"},
+                                {"name_ko": "김병훈 CTO", "role": None}]),
+               stop(place_ko="토론토", city="San Francisco", date_text="22일")],
+    )  # fmt: skip
+    merged = merge([a], [item(a, x)], default_glossary())
+    assert [x.name_en for x in merged.leaders] == ["Koo Kwang-mo", "Kim Byoung-hoon"]
+    boston, toronto = sorted(merged.stops, key=lambda s: s.place)
+    assert boston.place == "Boston, Massachusetts, United States"
+    assert [p.name_en for p in boston.people_met] == ["Kim Byoung-hoon"]
+    assert toronto.place == "Toronto, Ontario, Canada"
+    assert any("not a person's name" in w for w in merged.warnings)
