@@ -29,8 +29,6 @@ from .models import (
 from .verify import find_quote, resolve_date
 
 _HANGUL = re.compile(r"[가-힣]")
-    r"^[가-힣]\s*(?:회장|부회장|사장|대표|CEO|부사장|전무|상무|본부장|원장)$"
-)  # "구 회장"
 _STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
