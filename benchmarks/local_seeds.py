@@ -113,10 +113,16 @@ def main() -> None:
         bench = llama_bench(model)
         print(f"llama-bench pp512    {bench.get('pp512', 0):8.2f} t/s")
         print(f"llama-bench tg128    {bench.get('tg128', 0):8.2f} t/s  (one sequence)")
+    from briefing.evaluate import evaluate_items, format_table, load_gold
+
+    golds = load_gold(ROOT / "eval" / "seeds.gold.jsonl")
+    total, per = evaluate_items(golds, {a.id: a for a in result.articles}, result.items, text)
     hits = {name: needle in text for name, needle in EXPECTED.items()}
     print(f"expected facts       {sum(hits.values())}/{len(hits)}")
     for name, ok in hits.items():
         print(f"  {'yes' if ok else 'NO ':3}  {name}")
+    print("\n## faithfulness against eval/seeds.gold.jsonl (briefing eval)\n")
+    print(format_table(total, per))
 
 
 if __name__ == "__main__":
