@@ -229,21 +229,26 @@ class _Merger:
                 _extend(same.sources, figure.sources)
 
     def add_stop(self, new: Stop) -> None:
+        """Merge ``new`` into a stop of the same leader and place whose dates agree.
+
+        Two reports of the same visit (same place as written, or the same organisation, dated within
+        a week of each other) with different dates are a conflict, shown on both; other visits to
+        the same city on other days are simply other stops.
+        """
         place = _place_key(new)
         for old in self.stops:
             if old.leader_ko != new.leader_ko or _place_key(old) != place:
                 continue
             if old.dates.known and new.dates.known and not old.dates.overlaps(new.dates):
-                msg = (
-                    f"reports differ: {old.dates.display()} ({_ids(old)}) vs "
-                    f"{new.dates.display()} ({_ids(new)})"
-                )
-                same_article = {s.article_id for s in old.sources} & {s.article_id for s in new.sources}
-                if not same_article:
+                if _same_visit(old, new):
+                    msg = (
+                        f"reports differ: {old.dates.display()} ({_ids(old)}) vs "
+                        f"{new.dates.display()} ({_ids(new)})"
+                    )
                     old.conflicts.append(msg)
                     new.conflicts.append(msg)
-                    continue
-                continue  # same article, different days: two visits to one place
+                    break
+                continue
             _merge_stop(old, new)
             return
         self.stops.append(new)
@@ -275,6 +280,17 @@ def _extend(target: list[SourceRef], more: list[SourceRef]) -> None:
     for ref in more:
         if ref not in target:
             target.append(ref)
+
+
+def _same_visit(a: Stop, b: Stop) -> bool:
+    """Different articles, the same place as written or organisation, dates within a week."""
+    if {s.article_id for s in a.sources} & {s.article_id for s in b.sources}:
+        return False
+    same_site = _compact(a.place_ko) == _compact(b.place_ko) or bool(
+        {_compact(o) for o in a.organisations} & {_compact(o) for o in b.organisations}
+    )
+    assert a.dates.start and b.dates.start
+    return same_site and abs((a.dates.start - b.dates.start).days) <= 7
 
 
 def _place_key(stop: Stop) -> str:

@@ -159,3 +159,12 @@ def test_small_model_mistakes_are_repaired_in_code() -> None:
     assert [p.name_en for p in boston.people_met] == ["Kim Byoung-hoon"]
     assert toronto.place == "Toronto, Ontario, Canada"
     assert any("not a person's name" in w for w in merged.warnings)
+
+
+def test_other_visits_to_the_same_city_are_not_conflicts() -> None:
+    a = article("a", TEXT.replace("22일 토론토에서", "6일 마곡에서") + "\n\n구 회장은 6일 마곡을 찾았다.")
+    b = article("b", TEXT + "\n\n구 회장은 20일 여의도를 찾았다.")
+    xa = extraction(stops=[stop(place_ko="마곡", city="Seoul", date_text="6일")])
+    xb = extraction(stops=[stop(place_ko="여의도", city="Seoul", date_text="20일")])
+    merged = merge([a, b], [item(a, xa), item(b, xb)], default_glossary())
+    assert len(merged.stops) == 2 and not any(s.conflicts for s in merged.stops)
