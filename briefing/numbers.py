@@ -44,6 +44,10 @@ _EN_WORD_RE = re.compile(
     + r")\b(?:\s+(thousand|million|billion|trillion))?",
     re.IGNORECASE,
 )
+_MONTHS = "january february march april may june july august september october november december".split()
+_EN_MONTH = re.compile(
+    r"\b(" + "|".join(m[:3] + "(?:" + m[3:] + ")?" for m in _MONTHS) + r")\.?\b", re.IGNORECASE
+)
 _EN_DECADES = re.compile(r"\b(a|one|two|three)?\s*decades?\b", re.IGNORECASE)
 
 
@@ -106,6 +110,9 @@ def english_numbers(text: str) -> list[Number]:
         if m.group(2):
             value *= _EN_SCALE[m.group(2).lower()]
         out.append(Number(m.group(0), value, False, m.start()))
+    for m in _EN_MONTH.finditer(text):  # "August 21" carries the 8 of "8월 21일"
+        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(1).lower()[:3]))
+        out.append(Number(m.group(0), Decimal(month), False, m.start()))
     for m in _EN_DECADES.finditer(text):
         count = {"a": 1, "one": 1, "two": 2, "three": 3}.get((m.group(1) or "a").lower(), 1)
         out.append(Number(m.group(0), Decimal(10 * count), False, m.start()))

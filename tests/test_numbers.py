@@ -92,3 +92,9 @@ def test_wrong_magnitude_is_caught() -> None:
 
 def test_range_and_percent_both_ends_checked() -> None:
     assert [n.text for n in missing_numbers("매출이 10~20% 늘었다", "sales rose 10%")] == ["20"]
+
+
+def test_month_names_carry_the_month_number() -> None:
+    assert missing_numbers("지난 8월 21일 보스턴을 방문했다", "He visited Boston on August 21.") == []
+    assert missing_numbers("12월 5일", "on Dec. 5") == []
+    assert [n.text for n in missing_numbers("8월 21일", "on the 21st")] == ["8"]
