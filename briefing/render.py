@@ -25,7 +25,10 @@ def md(value: object) -> str:
     """Escape text for Markdown: no raw HTML, links, emphasis or headings from a source."""
     text = "" if value is None else str(value)
     text = re.sub(r"\s+", " ", text).strip()
-    return _MD_SPECIAL.sub(lambda m: "\\" + m[0], text)
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m[0], text)
+    # At the start of a line, "#", "-", "+", "=" or "1." would make a heading, list or rule.
+    text = re.sub(r"^([#+=-])", r"\\\1", text)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
 def cell(value: object) -> str:

@@ -109,7 +109,7 @@ class Run:
         """Paths listed under *Sources* in the briefing."""
         assert self.out is not None
         section = self.out.split("## Sources", 1)[1].split("## Method", 1)[0]
-        return re.findall(r"\(`([^`]+)`\)", section)
+        return re.findall(r"” \(([^()]*)\)(?: <[^>]*>)?$", section, re.M)
 
     @property
     def warnings(self) -> list[str]:

@@ -100,3 +100,10 @@ def test_md_escapes() -> None:
     assert md("[x](y)") == "\\[x\\](y)"
     assert md("file_name.txt") == "file_name.txt"
     assert md("_emph_") == "\\_emph\\_"
+
+
+def test_block_markers_at_line_start_are_escaped() -> None:
+    assert md("# Heading") == "\\# Heading"
+    assert md("1. first") == "1\\. first"
+    assert md("--- rule") == "\\--- rule"
+    assert md("AI is #1") == "AI is #1"
