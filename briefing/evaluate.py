@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +29,8 @@ from .prompts import RenderedPrompt
 from .verify import find_quote
 
 T = TypeVar("T", bound=BaseModel)
+G = TypeVar("G")
+S = TypeVar("S")
 
 # --- gold ---------------------------------------------------------------------------------------------
 
@@ -125,8 +127,21 @@ def official_name(system: str, gold: str) -> bool:
 
 
 def places_match(system: str, gold: str) -> bool:
-    s, g = system.lower(), gold.lower()
-    return g in s or s in g
+    s, g = system.lower().strip(), gold.lower().strip()
+    return bool(s and g) and (g in s or s in g)
+
+
+def pair_up(golds: Sequence[G], systems: Sequence[S], match: Callable[[G, S], bool]) -> dict[int, int]:
+    """One-to-one matching, gold order first: a system item counts for one gold item at most."""
+    taken: set[int] = set()
+    pairs: dict[int, int] = {}
+    for gi, g in enumerate(golds):
+        for si, x in enumerate(systems):
+            if si not in taken and match(g, x):
+                pairs[gi] = si
+                taken.add(si)
+                break
+    return pairs
 
 
 def quote_overlap(system_span: tuple[int, int] | None, gold_span: tuple[int, int] | None) -> float:
@@ -224,47 +239,41 @@ def score_article(
     text = article.text
     leaders = merged.leaders
     s.leaders_gold, s.leaders_system = len(gold.leaders), len(leaders)
-    for g in gold.leaders:
-        hit = next((x for x in leaders if x.name_ko == g.name_ko or names_match(x.name_en, g.name_en)), None)
-        if hit is None:
+    pairs = pair_up(
+        gold.leaders, leaders, lambda g, x: x.name_ko == g.name_ko or names_match(x.name_en, g.name_en)
+    )
+    for gi, g in enumerate(gold.leaders):
+        if gi not in pairs:
             s.lost.append(f"{gold.article}: leader {g.name_en}: {_where(g.name_ko, raw, text)}")
             continue
         s.leaders_found += 1
-        s.names_official += official_name(hit.name_en, g.name_en)
-    s.leaders_right = sum(
-        1
-        for x in leaders
-        if any(x.name_ko == g.name_ko or names_match(x.name_en, g.name_en) for g in gold.leaders)
-    )
+        s.names_official += official_name(leaders[pairs[gi]].name_en, g.name_en)
+    s.leaders_right = len(pairs)
 
     s.stops_gold, s.stops_system = len(gold.stops), len(merged.stops)
-    for gs in gold.stops:
-        stop = next(
-            (x for x in merged.stops if x.leader_ko == gs.leader and places_match(x.place, gs.place)), None
-        )
-        if stop is None:
+    pairs = pair_up(
+        gold.stops, merged.stops, lambda g, x: x.leader_ko == g.leader and places_match(x.place, g.place)
+    )
+    for gi, gs in enumerate(gold.stops):
+        if gi not in pairs:
             s.lost.append(f"{gold.article}: stop {gs.place}: {_where(gs.place_ko, raw, text)}")
             continue
+        stop = merged.stops[pairs[gi]]
         s.stops_found += 1
         s.dates[date_verdict(stop, gs)] += 1
         if briefing and (stop.city or stop.place) not in briefing:
             s.lost.append(f"{gold.article}: stop {gs.place}: merged but not in the rendered briefing")
-    s.stops_right = sum(
-        1
-        for x in merged.stops
-        if any(x.leader_ko == g.leader and places_match(x.place, g.place) for g in gold.stops)
-    )
+    s.stops_right = len(pairs)
 
     verified = [st for st in merged.statements if st.verified]
     s.statements_gold, s.statements_system = len(gold.statements), len(verified)
-    for gq in gold.statements:
-        if any(_statement_matches(st, gq, text) for st in verified):
+    pairs = pair_up(gold.statements, verified, lambda g, st: _statement_matches(st, g, text))
+    for gi, gq in enumerate(gold.statements):
+        if gi in pairs:
             s.statements_found += 1
         else:
             s.lost.append(f"{gold.article}: quote “{gq.quote_ko[:24]}…”: {_where(gq.quote_ko, raw, text)}")
-    s.statements_right = sum(
-        1 for st in verified if any(_statement_matches(st, g, text) for g in gold.statements)
-    )
+    s.statements_right = len(pairs)
     s.invented_quotes = sum(1 for st in verified if find_quote(st.quote_ko, text) is None)
     s.caught_quotes = sum(1 for x in raw for st in x.statements if find_quote(st.quote_ko, text) is None)
     return s

@@ -35,7 +35,10 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return not self.input_errors and not self.data.stats.failures
+        """Nothing left out: every file read, every chunk extracted, the summary written."""
+        merged = self.data.merged
+        summary_missing = self.data.synthesis is None and bool(merged.stops or merged.statements)
+        return not self.input_errors and not self.data.stats.failures and not summary_missing
 
 
 def cost(model: str, prompt_tokens: int, completion_tokens: int) -> str | None:

@@ -188,3 +188,10 @@ def test_bad_gold_line_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"g.jsonl:1.*see docs/eval.md"):
         load_gold(bad)
+
+
+def test_matching_is_one_to_one() -> None:
+    from briefing.evaluate import pair_up
+
+    assert pair_up(["Seoul", "Seoul"], ["Seoul"], lambda g, x: g == x) == {0: 0}
+    assert not places_match("", "Seoul")
