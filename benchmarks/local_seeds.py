@@ -105,6 +105,8 @@ def main() -> None:
     print("## local model, seeds briefing")
     print(f"wall time            {wall:8.1f} s  (server start {t_ready - t0:.1f} s, pipeline {work:.1f} s)")
     print(f"chunks               {s.chunks:8d}  (failed {len(s.failures)})")
+    for f in s.failures:
+        print(f"  failed: {f.article_id} chunk {f.chunk_index}: {f.kind} ({f.detail})")
     print(f"calls                {s.calls:8d}  (retried {s.retried})")
     print(f"prompt tokens        {s.prompt_tokens:8d}")
     print(f"completion tokens    {s.completion_tokens:8d}")
