@@ -47,6 +47,12 @@ def _add_llm_options(p: argparse.ArgumentParser) -> None:
         choices=["json_schema", "json_object", "prompt"],
         help="how to ask for structured output (env BRIEFING_OUTPUT_MODE; default json_schema)",
     )
+    g.add_argument(
+        "--local-model",
+        type=Path,
+        metavar="GGUF",
+        help="model file for the local server (env BRIEFING_LOCAL_MODEL)",
+    )
     g.add_argument("--concurrency", type=int, help="requests in flight at once (default 4)")
     g.add_argument("--timeout", type=float, help="seconds to wait for one answer (default 120)")
     g.add_argument(
@@ -155,6 +161,7 @@ def settings_from(args: argparse.Namespace) -> object:
         use_cache=False if args.no_cache else None,
         call_log=args.log_file,
         record_dir=args.record,
+        local_model=args.local_model,
     )
 
 

@@ -78,10 +78,15 @@ class _Merger:
         return list(dict.fromkeys(found))
 
     def in_text(self, name_ko: str, article: Article, what: str) -> bool:
-        """A person the model names must be in the article; an injected or invented one is dropped."""
-        if _compact(name_ko) in _compact(article.text):
+        """A person the model names must be in the article, named as people are in news prose
+        (with a title or role nearby); an invented name, or one only inside injected JSON, is dropped."""
+        if _compact(name_ko) in _compact(article.text) and (
+            self.g.lookup(name_ko) is not None or "관계자" in name_ko or _titled(name_ko, article.text)
+        ):
             return True
-        self.warn(f"{article.id}: {what} {name_ko!r} does not appear in the article; dropped")
+        self.warn(
+            f"{article.id}: {what} {name_ko!r} does not appear in the article as a named person; dropped"
+        )
         return False
 
     def leader(self, name_ko: str, article_id: str, model_en: str | None = None) -> Leader:
@@ -266,6 +271,23 @@ class _Merger:
                 _extend(old.sources, new.sources)
                 return
         self.statements.append(new)
+
+
+_ROLE = re.compile(
+    r"회장|사장|부회장|부사장|대표|전무|상무|이사|본부장|센터장|법인장|원장|연구원장|과학자|책임자|"
+    r"임원|의장|위원장|장관|총리|대통령|교수|CEO|CTO|CFO|CHO|COO|CSAI|기자"
+)
+
+
+def _titled(name_ko: str, text: str) -> bool:
+    """Somewhere the name stands in prose with a title or role within a few words, not inside
+    quoted JSON keys and values."""
+    for m in re.finditer(re.escape(name_ko), text):
+        after = re.split(r'["{}:]', text[m.end() : m.end() + 20], maxsplit=1)[0]
+        before = re.split(r'["{}:]', text[max(0, m.start() - 15) : m.start()])[-1]
+        if _ROLE.search(after) or _ROLE.search(before):
+            return True
+    return False
 
 
 def _ref(item: ArticleExtraction) -> SourceRef:

@@ -122,7 +122,7 @@ class Prompt:
 
 
 _TAG = re.compile(
-    r"<\s*/?\s*(chunk|context|paragraphs|before|after|title|facts|system|user|assistant|im_start|im_end)\b[^>]*>",
+    r"<\s*\|?\s*/?\s*(chunk|context|paragraphs|before|after|title|facts|system|user|assistant|im_start|im_end)\b[^>]*>",
     re.IGNORECASE,
 )
 
