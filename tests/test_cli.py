@@ -71,3 +71,10 @@ def test_missing_input_is_exit_4(
 def test_bad_flag_value_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "x", "--concurrency", "0"]) == 2
     assert "--concurrency must be at least 1" in capsys.readouterr().err
+
+
+def test_real_sockets_are_blocked_in_tests() -> None:
+    import socket
+
+    with socket.socket() as s, pytest.raises(RuntimeError, match="network access blocked"):
+        s.connect(("93.184.216.34", 443))
