@@ -74,7 +74,7 @@ class MockServer:
 
 
 def pipeline_run(corpus: Path, url: str, cache: Path, concurrency: int, chunk_tokens: int = 800):  # type: ignore[no-untyped-def]
-    from briefing.backend import _wrap
+    from briefing.backend import cached_llm
     from briefing.config import Settings
     from briefing.pipeline import run
 
@@ -82,7 +82,7 @@ def pipeline_run(corpus: Path, url: str, cache: Path, concurrency: int, chunk_to
         base_url=url, api_key="sk-bench", model="bench-model", concurrency=concurrency, cache_dir=cache,
         chunk_tokens=chunk_tokens,
     )  # fmt: skip
-    llm = _wrap(settings)
+    llm = cached_llm(settings)
     try:
         return run([corpus], settings, llm)
     finally:

@@ -52,20 +52,21 @@ def open_llm(settings: Settings, say: Callable[[str], None]) -> Iterator[tuple[L
         from .local import local_server
 
         with local_server(settings, say) as local_settings:
-            llm = _wrap(local_settings)
+            llm = cached_llm(local_settings)
             try:
                 yield llm, local_settings
             finally:
                 llm.close()
         return
-    llm = _wrap(settings)
+    llm = cached_llm(settings)
     try:
         yield llm, settings
     finally:
         llm.close()
 
 
-def _wrap(settings: Settings) -> CachingLLM:
+def cached_llm(settings: Settings) -> CachingLLM:
+    """The OpenAI-compatible client for ``settings``, with the cache and the call log."""
     chat = OpenAIChat(settings, log=CallLog(settings.call_log_path))
     cache = Cache(settings.cache_dir) if settings.use_cache else None
     return CachingLLM(chat, cache, settings.record_dir)

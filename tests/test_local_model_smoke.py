@@ -12,7 +12,7 @@ import importlib.util
 
 import pytest
 
-from briefing.backend import _wrap
+from briefing.backend import cached_llm
 from briefing.chunk import chunk_article
 from briefing.config import Settings
 from briefing.extract import render_extract
@@ -50,7 +50,7 @@ def test_local_model_extracts_a_paragraph() -> None:
     chunk = chunk_article(article)[0]
     settings = Settings.from_env().with_(concurrency=1)
     with local_server(settings, print) as local_settings:
-        llm = _wrap(local_settings)
+        llm = cached_llm(local_settings)
         try:
             done = llm.complete(render_extract(get_prompt("extract"), chunk, llm), ChunkExtraction)
         finally:
