@@ -113,6 +113,14 @@ def sentence_spans(text: str, budget: int) -> list[Span]:
     return spans
 
 
+def _chunk(article: Article, index: int, start: int, end: int, context: str) -> Chunk:
+    text = article.text[start:end]
+    return Chunk(
+        article_id=article.id, index=index, start=start, end=end, text=text, context=context,
+        tokens=estimate_tokens(text),
+    )  # fmt: skip
+
+
 def chunk_article(article: Article, budget: int = 800, context_tokens: int = 60) -> list[Chunk]:
     """Pack sentences into chunks of at most ``budget`` estimated tokens.
 
@@ -147,17 +155,7 @@ def chunk_article(article: Article, budget: int = 800, context_tokens: int = 60)
     chunks: list[Chunk] = []
     for index, group in enumerate(groups):
         start, end = spans[group[0]].start, spans[group[-1]].end
-        chunks.append(
-            Chunk(
-                article_id=article.id,
-                index=index,
-                start=start,
-                end=end,
-                text=text[start:end],
-                context=_context_before(text, spans, start, context_tokens),
-                tokens=estimate_tokens(text[start:end]),
-            )
-        )
+        chunks.append(_chunk(article, index, start, end, _context_before(text, spans, start, context_tokens)))
     return chunks
 
 
@@ -201,15 +199,6 @@ def chunk_paragraphs(article: Article, budget: int = 800) -> list[Chunk]:
     for index, group in enumerate(groups):
         start, end = group[0][0], group[-1][1]
         before = [p for p in paragraphs if p[1] <= start]
-        chunks.append(
-            Chunk(
-                article_id=article.id,
-                index=index,
-                start=start,
-                end=end,
-                text=article.text[start:end],
-                context=article.text[before[-1][0] : before[-1][1]] if before else "",
-                tokens=estimate_tokens(article.text[start:end]),
-            )
-        )
+        context = article.text[before[-1][0] : before[-1][1]] if before else ""
+        chunks.append(_chunk(article, index, start, end, context))
     return chunks

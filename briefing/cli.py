@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import BriefingError, ConfigError, InputError, LLMError
+from .errors import BriefingError, ConfigError, InputError
 
 EXIT_PARTIAL, EXIT_CONFIG, EXIT_LLM, EXIT_INPUT, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
@@ -384,16 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted; no output written, the cache keeps every finished answer")
         return EXIT_INTERRUPTED
-    except ConfigError as e:
-        say(f"error: {e}")
-        return EXIT_CONFIG
-    except LLMError as e:
-        say(f"error: {e}")
-        return EXIT_LLM
-    except InputError as e:
-        say(f"error: {e}")
-        return EXIT_INPUT
-    except BriefingError as e:
+    except BriefingError as e:  # each known error carries its exit code (errors.py)
         say(f"error: {e}")
         return e.exit_code
 

@@ -27,6 +27,8 @@ class ConfigError(BriefingError):
 class InputError(BriefingError):
     """An input file could not be used. ``path`` names it."""
 
+    exit_code = 4
+
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
