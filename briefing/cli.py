@@ -326,7 +326,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from .backend import open_llm
     from .config import Settings
-    from .evaluate import OracleLLM, evaluate_items, format_table, load_gold, resolve_articles
+    from .evaluate import (
+        OracleLLM,
+        evaluate_items,
+        format_table,
+        gold_by_article,
+        load_gold,
+        resolve_articles,
+    )
     from .pipeline import run
     from .render import render_markdown
 
@@ -334,12 +341,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assert isinstance(settings, Settings)
     golds = load_gold(args.gold)
     paths = resolve_articles(golds, args.gold, args.articles)
-    backend = nullcontext((OracleLLM(golds), settings)) if args.oracle else open_llm(settings, say)
+    oracle = OracleLLM(gold_by_article(golds, paths)) if args.oracle else None
+    backend = nullcontext((oracle, settings)) if oracle else open_llm(settings, say)
     with backend as (llm, effective):
         result = run(paths, effective, llm)
-    total, per = evaluate_items(
-        golds, {a.id: a for a in result.articles}, result.items, render_markdown(result.data)
-    )
+    total, per = evaluate_items(golds, paths, result.articles, result.items, render_markdown(result.data))
     if args.format == "json":
         report = {"model": result.data.model, "overall": total.table(), "lost": total.lost,
                   "articles": {k: v.table() for k, v in per.items()}}  # fmt: skip

@@ -23,7 +23,7 @@ from .errors import InputError
 from .glossary import default_glossary
 from .llm import Completion, response_schema
 from .merge import ArticleExtraction, merge
-from .models import Article, ChunkExtraction, MergedData, Statement, Stop, Synthesis
+from .models import Article, ChunkExtraction, MergedData, SectionKind, Statement, Stop, Synthesis
 from .models import LeaderX as LeaderXType
 from .prompts import RenderedPrompt
 from .verify import find_quote
@@ -61,12 +61,14 @@ class GoldStop(_Gold):
     organisation: str | None = None
     people_met: list[str] = Field(default_factory=list)
     purpose: str | None = None
+    found_in: SectionKind = Field("body", description="Where the evidence stands when not in the body")
 
 
 class GoldStatement(_Gold):
     speaker: str
-    quote_ko: str
+    quote_ko: str = Field(description="The quoted words as written (English for English articles)")
     gist_en: str
+    found_in: SectionKind = "body"
 
 
 class GoldArticle(_Gold):
@@ -120,15 +122,24 @@ def names_match(a: str, b: str) -> bool:
 
 
 def official_name(system: str, gold: str) -> bool:
-    """The official English form exactly (case and spacing aside)."""
-    return _name_key(system) == _name_key(gold) or any(
-        _name_key(x) == _name_key(gold) for x in _alternatives(system)[:1]
-    )
+    """The official English form exactly (case and spacing aside). A display form with the
+    romanisation in brackets counts as its official name on either side: "William Cho" and
+    "William Cho (Cho Joo-wan)" are the same answer."""
+    a, b = _alternatives(system), _alternatives(gold)
+    return bool(a and b) and _name_key(a[0]) == _name_key(b[0])
 
 
-def places_match(system: str, gold: str) -> bool:
-    s, g = system.lower().strip(), gold.lower().strip()
-    return bool(s and g) and (g in s or s in g)
+def _place_key(name: str) -> str:
+    return re.sub(r"[\s.,'’-]+", " ", name.lower()).strip()
+
+
+def places_match(system: Stop, gold: str) -> bool:
+    """The gold place is the stop's city (or, for a stop with no city, its region or country);
+    one may spell it longer ("Washington" / "Washington, D.C."). The region or country of a
+    city never matches: Redmond, Washington is not Washington."""
+    where = system.city or system.region or system.country or system.place_ko
+    s, g = _place_key(where), _place_key(gold)
+    return bool(s and g) and (s == g or s.startswith(g + " ") or g.startswith(s + " "))
 
 
 def pair_up(golds: Sequence[G], systems: Sequence[S], match: Callable[[G, S], bool]) -> dict[int, int]:
@@ -252,7 +263,7 @@ def score_article(
 
     s.stops_gold, s.stops_system = len(gold.stops), len(merged.stops)
     pairs = pair_up(
-        gold.stops, merged.stops, lambda g, x: x.leader_ko == g.leader and places_match(x.place, g.place)
+        gold.stops, merged.stops, lambda g, x: x.leader_ko == g.leader and places_match(x, g.place)
     )
     for gi, gs in enumerate(gold.stops):
         if gi not in pairs:
@@ -291,16 +302,19 @@ def _where(evidence: str, raw: Sequence[ChunkExtraction], text: str) -> str:
 
 def evaluate_items(
     golds: Sequence[GoldArticle],
-    articles: dict[str, Article],
+    paths: Sequence[Path],
+    articles: Sequence[Article],
     items: Sequence[ArticleExtraction],
     briefing: str = "",
 ) -> tuple[Score, dict[str, Score]]:
-    """Score each gold article on the pipeline's merge of its own extractions."""
+    """Score each gold article (``paths[i]`` is the file of ``golds[i]``) on the pipeline's merge
+    of its own extractions."""
     glossary = default_glossary()
+    by_path = {a.path: a for a in articles}
     total = Score()
     per: dict[str, Score] = {}
-    for g in golds:
-        article = articles.get(Path(g.article).stem)
+    for g, path in zip(golds, paths, strict=True):
+        article = by_path.get(str(path))
         if article is None:
             per[g.article] = Score(lost=[f"{g.article}: the article could not be read or was a duplicate"])
             total.add(per[g.article])
@@ -327,8 +341,9 @@ def format_table(total: Score, per: dict[str, Score]) -> str:
 # --- the perfect model ----------------------------------------------------------------------------------
 
 
-def oracle_answer(golds: Sequence[GoldArticle], chunk_text: str) -> ChunkExtraction:
-    """What a perfect model answers for a chunk: the gold facts whose evidence is in the chunk."""
+def oracle_answer(gold: GoldArticle, chunk_text: str) -> ChunkExtraction:
+    """What a perfect model answers for a chunk of ``gold``'s article: the gold facts whose
+    evidence is in the chunk. Only that article's gold: never a fact from another article."""
     from .models import LeaderX, PersonX, StatementX, StopX
 
     compact = re.sub(r"\s", "", chunk_text)
@@ -336,29 +351,31 @@ def oracle_answer(golds: Sequence[GoldArticle], chunk_text: str) -> ChunkExtract
     def inside(evidence: str) -> bool:
         return bool(evidence) and re.sub(r"\s", "", evidence) in compact
 
+    def named(leader: GoldLeader) -> bool:  # English coverage writes the English name only
+        return inside(leader.name_ko) or any(inside(x) for x in _alternatives(leader.name_en))
+
+    names = {x.name_ko: x for x in gold.leaders}
     leaders: dict[str, LeaderX] = {}
     stops, statements = [], []
-    for g in golds:
-        names = {x.name_ko: x for x in g.leaders}
-        for st in g.stops:
-            if not inside(st.place_ko):
-                continue
-            stops.append(StopX(
-                leader_ko=st.leader, date_text=st.date_text if inside(st.date_text or "") else None,
-                date_applies_to="trip" if st.date_scope == "trip" else "stop", place_ko=st.place_ko,
-                city=st.place, region=None, country=None, organisation=st.organisation,
-                people_met=[PersonX(name_ko=p, role=None) for p in st.people_met if inside(p)],
-                purpose=st.purpose, status="unknown",
-            ))  # fmt: skip
-            leaders.setdefault(st.leader, _leader_x(names, st.leader))
-        for q in g.statements:
-            if inside(q.quote_ko):
-                statements.append(StatementX(speaker_ko=q.speaker, quote_ko=q.quote_ko, quote_en=q.gist_en,
-                                             topic="gold", speech="direct"))  # fmt: skip
-                leaders.setdefault(q.speaker, _leader_x(names, q.speaker))
-        for x in g.leaders:
-            if inside(x.name_ko):
-                leaders.setdefault(x.name_ko, _leader_x(names, x.name_ko))
+    for st in gold.stops:
+        if not inside(st.place_ko):
+            continue
+        stops.append(StopX(
+            leader_ko=st.leader, date_text=st.date_text if inside(st.date_text or "") else None,
+            date_applies_to="trip" if st.date_scope == "trip" else "stop", place_ko=st.place_ko,
+            city=st.place, region=None, country=None, organisation=st.organisation,
+            people_met=[PersonX(name_ko=p, role=None) for p in st.people_met if inside(p)],
+            purpose=st.purpose, status="unknown",
+        ))  # fmt: skip
+        leaders.setdefault(st.leader, _leader_x(names, st.leader))
+    for q in gold.statements:
+        if inside(q.quote_ko):
+            statements.append(StatementX(speaker_ko=q.speaker, quote_ko=q.quote_ko, quote_en=q.gist_en,
+                                         topic="gold", speech="direct"))  # fmt: skip
+            leaders.setdefault(q.speaker, _leader_x(names, q.speaker))
+    for x in gold.leaders:
+        if named(x):
+            leaders.setdefault(x.name_ko, _leader_x(names, x.name_ko))
     return ChunkExtraction(leaders=list(leaders.values()), stops=stops, statements=statements, figures=[])
 
 
@@ -371,36 +388,52 @@ def _leader_x(names: dict[str, GoldLeader], ko: str) -> LeaderXType:
 
 
 class OracleLLM:
-    """An in-process stand-in that answers every chunk with the gold facts it contains.
+    """An in-process stand-in that answers every chunk with the gold facts of its own article.
 
     ``briefing eval --oracle`` scores our own code path (cleaning, chunking, verify, merge, render)
     with a perfect model: anything below 1.0 is a bug of ours, and ``lost`` says where.
+    ``by_article`` maps an article id to its gold; a chunk of an article with no gold gets nothing.
     """
 
     model = "oracle (gold answers)"
     output_mode: OutputMode = "json_schema"
 
-    def __init__(self, golds: Sequence[GoldArticle]) -> None:
-        self.golds = golds
+    def __init__(self, by_article: dict[str, GoldArticle]) -> None:
+        self.by_article = by_article
 
     def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
         return response_schema(schema)
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
         if schema is ChunkExtraction:
-            value: BaseModel = oracle_answer(self.golds, prompt.data)
+            gold = self.by_article.get(prompt.source or "")
+            value: BaseModel = (
+                oracle_answer(gold, prompt.data)
+                if gold
+                else ChunkExtraction(leaders=[], stops=[], statements=[], figures=[])
+            )
         else:
             value = Synthesis(summary=["(oracle run: no summary)"], common_threads=[], differences=[])
         return Completion(value=schema.model_validate(value.model_dump()))
 
 
+def gold_by_article(golds: Sequence[GoldArticle], paths: Sequence[Path]) -> dict[str, GoldArticle]:
+    """Article id → its gold, reading the files the way a run reads them."""
+    from .readers import load_articles
+
+    articles, _ = load_articles(paths)
+    by_path = {a.path: a.id for a in articles}
+    return {by_path[str(p)]: g for g, p in zip(golds, paths, strict=True) if str(p) in by_path}
+
+
 def resolve_articles(golds: Sequence[GoldArticle], gold_path: Path, articles_dir: Path | None) -> list[Path]:
-    """Each gold article's file: in ``articles_dir``, as given, or beside the gold file."""
+    """Each gold article's file. With ``articles_dir``: the gold path inside it (folders kept),
+    else its file name there. Without: as given, beside the gold file, or one folder up."""
     paths = []
     for g in golds:
         name = Path(g.article)
         candidates = (
-            [articles_dir / name.name]
+            [articles_dir / name, articles_dir / name.name]
             if articles_dir
             else [name, gold_path.parent / name, gold_path.parent.parent / name]
         )

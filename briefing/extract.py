@@ -7,7 +7,7 @@ model) cancels what has not started and is raised.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .concurrency import map_ordered
 from .errors import CallFailed
@@ -27,12 +27,13 @@ class ChunkResult:
 
 
 def render_extract(prompt: Prompt, chunk: Chunk, llm: LLM) -> RenderedPrompt:
-    return prompt.render(
+    rendered = prompt.render(
         data=chunk.text,
         text=chunk.text,
         context=chunk.context,
         schema_json=schema_hint(llm, ChunkExtraction),
     )
+    return replace(rendered, source=chunk.article_id)
 
 
 def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:

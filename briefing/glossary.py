@@ -5,6 +5,7 @@ Unknown Korean names are romanised (Revised Romanization, surname conventions) a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -13,19 +14,51 @@ from importlib import resources
 
 
 @dataclass(frozen=True)
+class Role:
+    """A title held at a company from ``start`` to ``end`` (months, inclusive; None = open)."""
+
+    title: str
+    company: str | None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def held_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Entry:
     ko: str
     en: str
     display: str
-    title: str | None
-    company: str | None
+    roles: tuple[Role, ...]
     variants: tuple[str, ...]
     person: bool
+
+    def role_on(self, day: dt.date | None) -> Role | None:
+        """The role held on ``day`` (the latest one that began by then); the current one without a day."""
+        if not self.roles:
+            return None
+        if day is None:
+            return self.roles[-1]
+        held = [r for r in self.roles if r.held_on(day)]
+        if held:
+            return max(held, key=lambda r: r.start or dt.date.min)
+        earlier = [r for r in self.roles if r.start is None or r.start <= day]
+        return earlier[-1] if earlier else self.roles[0]
+
+    @property
+    def title(self) -> str | None:
+        return self.roles[-1].title if self.roles else None
+
+    @property
+    def company(self) -> str | None:
+        return self.roles[-1].company if self.roles else None
 
 
 @dataclass(frozen=True)
 class Name:
-    """An English name for a Korean one; ``official`` when it came from the glossary."""
+    """An English name for a Korean one; ``official`` when it came from the directory."""
 
     ko: str
     en: str
@@ -34,16 +67,20 @@ class Name:
     company: str | None = None
 
 
-@dataclass(frozen=True)
-class Place:
-    ko: str
-    city: str
-    region: str | None
-    country: str
-
-
-_TITLES = re.compile(
-    r"\s*(?:회장|부회장|사장|부사장|대표|대표이사|전무|상무|본부장|원장|센터장|법인장|최고경영자|CEO|CTO|CHO|CFO|COO|CSAI)\s*$"
+_TITLE_WORDS = (
+    "회장|부회장|사장|부사장|대표|대표이사|전무|상무|본부장|원장|센터장|법인장|최고경영자|CEO|CTO|CHO|CFO|COO|CSAI|"
+    "대통령|부통령|총리|부총리|장관|차관|차관보|국장|주지사|부지사|지사|시장|부시장|군수|대사|총영사|영사|"
+    "의원|상원의원|하원의원|위원장|의장|총재|청장|국왕|왕세자|회장님|씨"
+)
+_TITLES = re.compile(rf"\s*(?:{_TITLE_WORDS})\s*$")
+# What may follow a name in Korean prose: a particle, a title, punctuation; never more syllables
+# of a longer word (이동수 is not in 이동수단).
+_AFTER_NAME = re.compile(
+    rf"(?:[^가-힣]|$|(?:은|는|이|가|을|를|의|에|와|과|도|만|께|로|측|님|씨|{_TITLE_WORDS}))"
+)
+_GROUPS = re.compile(
+    r"(?:임직원|관계자|경영진|직원|임원|고객|참석자|주민|학생|대표단|사절단|기자단|협력사|의원단|사장단|"
+    r"\d|명$|들$|진$|단$|팀$)"
 )
 
 
@@ -52,12 +89,39 @@ def strip_title(name: str) -> str:
     return _TITLES.sub("", name.strip())
 
 
+def name_pattern(name_ko: str) -> re.Pattern[str]:
+    """A Korean name in prose, spacing aside, as a whole word (particles and titles may follow)."""
+    chars = [re.escape(c) for c in re.sub(r"\s+", "", name_ko)]
+    return re.compile(r"(?<![가-힣])" + r"\s*".join(chars) + rf"(?={_AFTER_NAME.pattern})")
+
+
+def names_in(text: str, name_ko: str) -> bool:
+    return name_pattern(name_ko).search(text) is not None
+
+
+def _month(value: str | None, end: bool = False) -> dt.date | None:
+    if not value:
+        return None
+    year, month = (int(x) for x in value.split("-")[:2])
+    if not end:
+        return dt.date(year, month, 1)
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
 class Glossary:
-    def __init__(self, entries: list[Entry], places: list[Place] | None = None) -> None:
+    """The LG leadership directory (people with dated roles) and fixed terms, from ``glossary.json``."""
+
+    def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
-        self.places = places or []
         self.by_ko = {e.ko: e for e in entries}
         self._by_compact = {e.ko.replace(" ", ""): e for e in entries}
+        self._by_latin: dict[str, Entry] = {}
+        self._people_seen: dict[str, list[Entry]] = {}
+        for e in entries:
+            if e.person:
+                for form in (e.en, e.display, *e.variants):
+                    self._by_latin.setdefault(_latin_key(form), e)
 
     @classmethod
     def from_json(cls, text: str) -> Glossary:
@@ -65,42 +129,69 @@ class Glossary:
         entries: list[Entry] = []
         for kind in ("people", "terms"):
             for item in data.get(kind, []):
+                roles = [
+                    Role(r["title"], r.get("company"), _month(r.get("from")), _month(r.get("to"), end=True))
+                    for r in item.get("roles", [])
+                ]
+                if not roles and item.get("title"):
+                    roles = [Role(item["title"], item.get("company"))]
+                roles.sort(key=lambda r: r.start or dt.date.min)
                 entries.append(
                     Entry(
                         ko=item["ko"],
                         en=item["en"],
-                        display=item.get("display", item["en"]),
-                        title=item.get("title"),
-                        company=item.get("company"),
+                        display=item.get("display") or item["en"],
+                        roles=tuple(roles),
                         variants=tuple(item.get("variants", [])),
                         person=kind == "people",
                     )
                 )
-        places = [Place(p["ko"], p["city"], p.get("region"), p["country"]) for p in data.get("places", [])]
-        return cls(entries, places)
+        return cls(entries)
 
-    def place(self, written: str) -> Place | None:
-        """The place a Korean place name (or a longer phrase containing it) refers to."""
-        compact = written.replace(" ", "")
-        hits = [p for p in self.places if p.ko in compact]
-        return max(hits, key=lambda p: len(p.ko)) if hits else None
+    def people_in(self, text: str) -> list[Entry]:
+        """Directory people named in ``text``: Korean names as whole words, or English forms.
+        Remembered for the last few texts: merging asks it for every name of an article."""
+        if (hit := self._people_seen.get(text)) is not None:
+            return hit
+        compact = re.sub(r"\s+", "", text)
+        found = [
+            e for e in self.entries if e.person and e.ko.replace(" ", "") in compact and names_in(text, e.ko)
+        ]
+        if re.search(r"[A-Za-z]{3}", text):
+            for e in self.entries:
+                if e.person and e not in found and any(_latin_in(text, f) for f in (e.en, *e.variants)):
+                    found.append(e)
+        if len(self._people_seen) > 64:
+            self._people_seen.clear()
+        self._people_seen[text] = found
+        return found
+
+    def lookup_latin(self, name_en: str) -> Entry | None:
+        """The directory person an English name refers to ("William Cho", "Cho Joo-wan")."""
+        return self._by_latin.get(_latin_key(name_en))
 
     @staticmethod
     def is_person_name(name: str) -> bool:
         """A person's name as written: 2-4 Hangul syllables, or a few Hangul words for a foreign
         name; not a phrase, a role or a romanisation."""
         name = _TITLES.sub("", name.strip())
-        return bool(re.fullmatch(r"[가-힣]{2,4}|[가-힣]{1,6}(?: [가-힣]{1,6}){1,2}", name))
+        if _GROUPS.search(name):
+            return False  # "의원 15명", "임직원", "경영진": groups, not people
+        return bool(re.fullmatch(r"[가-힣]{2,4}|[가-힣]{1,6}(?: [가-힣]{1,6}){1,3}", name))
 
     def lookup(self, name_ko: str) -> Entry | None:
         return self._by_compact.get(re.sub(r"\s+", "", name_ko))
 
-    def person_name(self, name_ko: str, model_en: str | None = None) -> Name:
-        """Official name if known; else the model's Latin rendering or a romanisation, flagged."""
+    def person_name(self, name_ko: str, model_en: str | None = None, on: dt.date | None = None) -> Name:
+        """Official name and the title held ``on`` that day if known; else the model's Latin
+        rendering or a romanisation, flagged."""
         name_ko = name_ko.strip()
-        entry = self.lookup(name_ko)
+        entry = self.lookup(name_ko) or (self.lookup_latin(name_ko) if not _HANGUL.search(name_ko) else None)
         if entry is not None:
-            return Name(name_ko, entry.en, True, entry.title, entry.company)
+            role = entry.role_on(on)
+            return Name(
+                entry.ko, entry.en, True, role.title if role else None, role.company if role else None
+            )
         if model_en and re.fullmatch(r"[A-Za-z .,'\-()]+", model_en.strip()):
             return Name(name_ko, model_en.strip(), False)
         return Name(name_ko, romanise_name(name_ko), False)
@@ -141,6 +232,19 @@ class Glossary:
                     changes.append(f"{m[0]} → {entry.en}")
                 text_en = "".join(out) + text_en[pos:]
         return text_en, changes
+
+
+_HANGUL = re.compile(r"[가-힣]")
+
+
+def _latin_key(name: str) -> str:
+    return " ".join(sorted(t for t in re.split(r"[\s\-,.()]+", name.lower()) if t))
+
+
+def _latin_in(text: str, form: str) -> bool:
+    """An English name form in English text, as whole words ("Koo Kwang-mo", "Koo")."""
+    words = [re.escape(w) for w in re.split(r"[\s-]+", form) if w]
+    return bool(words) and re.search(r"(?<![\w-])" + r"[\s-]?".join(words) + r"(?![\w-])", text) is not None
 
 
 @cache

@@ -7,12 +7,14 @@ conflicting reports kept visible. Pure: articles and extractions in, ``MergedDat
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .glossary import Glossary, Name, strip_title
+from .dates import anchor_before, resolve_date
+from .glossary import Glossary, Name, names_in, strip_title
 from .models import (
     Article,
     ChunkExtraction,
@@ -26,9 +28,11 @@ from .models import (
     Statement,
     Stop,
 )
-from .verify import find_quote, resolve_date
+from .places import Gazetteer, default_gazetteer
+from .verify import find_quote
 
 _HANGUL = re.compile(r"[가-힣]")
+_LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'.-]+(?:\s+[A-Z][a-zA-Z'.-]+){1,3}")
 _STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
@@ -46,16 +50,21 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
 
 
-def _name(glossary: Glossary, name_ko: str, model_en: str | None = None) -> Name:
+def _name(glossary: Glossary, name_ko: str, model_en: str | None = None, on: dt.date | None = None) -> Name:
     if "관계자" in name_ko:  # "LG 관계자": an unnamed official, not a person to romanise
         org = name_ko.replace("관계자", "").strip()
         return Name(name_ko, f"{org} official (unnamed)".strip(), False)
-    return glossary.person_name(name_ko, model_en)
+    return glossary.person_name(name_ko, model_en, on)
+
+
+def _ref(article: Article, start: int, end: int) -> SourceRef:
+    return SourceRef(article_id=article.id, start=start, end=end, section=article.section_at(start))
 
 
 class _Merger:
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, gazetteer: Gazetteer) -> None:
         self.g = glossary
+        self.places = gazetteer
         self.leaders: dict[str, Leader] = {}
         self.stops: list[Stop] = []
         self.statements: list[Statement] = []
@@ -68,29 +77,34 @@ class _Merger:
 
     def known_names(self, item: ArticleExtraction) -> list[str]:
         """Full names the article itself contains (glossary people, and leaders the model named)."""
-        text = _compact(item.article.text)
-        found = [e.ko for e in self.g.entries if e.person and _compact(e.ko) in text]
+        text = item.article.text
+        found = [e.ko for e in self.g.people_in(text)]
         found += [
             bare
             for x in item.extraction.leaders
-            if (bare := strip_title(x.name_ko)) and self.g.is_person_name(bare) and _compact(bare) in text
+            if (bare := strip_title(x.name_ko)) and self.g.is_person_name(bare) and names_in(text, bare)
         ]
         return list(dict.fromkeys(found))
 
     def in_text(self, name_ko: str, article: Article, what: str) -> bool:
         """A person the model names must be in the article, named as people are in news prose
         (with a title or role nearby); an invented name, or one only inside injected JSON, is dropped."""
-        if _compact(name_ko) in _compact(article.text) and (
-            self.g.lookup(name_ko) is not None or "관계자" in name_ko or _titled(name_ko, article.text)
-        ):
+        entry = self.g.lookup(name_ko) or self.g.lookup_latin(name_ko)
+        if entry is not None and entry in self.g.people_in(article.text):
+            return True  # a directory person, named in Korean or (English coverage) in English
+        if _LATIN_NAME.fullmatch(name_ko.strip()) and name_ko.strip() in article.text:
+            return True  # a name as English coverage writes it
+        if names_in(article.text, name_ko) and ("관계자" in name_ko or _titled(name_ko, article.text)):
             return True
         self.warn(
             f"{article.id}: {what} {name_ko!r} does not appear in the article as a named person; dropped"
         )
         return False
 
-    def leader(self, name_ko: str, article_id: str, model_en: str | None = None) -> Leader:
-        name = _name(self.g, name_ko, model_en)
+    def leader(
+        self, name_ko: str, article_id: str, model_en: str | None = None, on: dt.date | None = None
+    ) -> Leader:
+        name = _name(self.g, name_ko, model_en, on)
         leader = self.leaders.get(name.ko)
         if leader is None:
             leader = Leader(
@@ -107,6 +121,15 @@ class _Merger:
             leader.sources.append(article_id)
         return leader
 
+    @staticmethod
+    def anchor(art: Article, item: ArticleExtraction, date_text: str, place_at: int) -> dt.date | None:
+        """The date that "이날" or "다음 날" points at: the last one named before the date words
+        (the occurrence in the chunk nearest the place they date)."""
+        hay = art.text
+        spots = [m.start() for m in re.finditer(re.escape(date_text), hay[item.start : item.end])]
+        at = min((item.start + x for x in spots), key=lambda x: abs(x - place_at), default=place_at)
+        return anchor_before(hay, at, art.meta.published)
+
     def add(self, item: ArticleExtraction) -> None:
         art = item.article
         x = item.extraction
@@ -116,10 +139,11 @@ class _Merger:
         def resolve(mention: str) -> str:
             return self.g.resolve_person(mention, known)
 
+        published = art.meta.published
         for lx in x.leaders:
             if not self.in_text(resolve(lx.name_ko), art, "leader"):
                 continue
-            leader = self.leader(resolve(lx.name_ko), art.id, lx.name_en)
+            leader = self.leader(resolve(lx.name_ko), art.id, lx.name_en, published)
             if not leader.official:
                 leader.title = leader.title or lx.title
                 leader.company = leader.company or lx.company
@@ -127,16 +151,24 @@ class _Merger:
         for sx in x.stops:
             if not self.in_text(resolve(sx.leader_ko), art, "traveller"):
                 continue
-            traveller = self.leader(resolve(sx.leader_ko), art.id)
+            local = find_quote(sx.place_ko, chunk_text)
+            span = (
+                (item.start + local[0], item.start + local[1]) if local else find_quote(sx.place_ko, art.text)
+            )
+            if span is None:
+                self.warn(f"{art.id}: place {sx.place_ko!r} is not in the article; not a stop")
+                continue
+            traveller = self.leader(resolve(sx.leader_ko), art.id, on=published)
             date_text = sx.date_text
             if date_text and find_quote(date_text, chunk_text) is None:
                 self.warn(f"{art.id}: date {date_text!r} for {sx.place_ko} is not in the source; dropped")
                 date_text = None
-            dates = resolve_date(date_text, art.meta.published)
+            dates = resolve_date(
+                date_text, published, self.anchor(art, item, date_text, span[0]) if date_text else None
+            )
             if dates.note and dates.start is None and date_text:
                 self.warn(f"{art.id}: {sx.place_ko}: {dates.note}")
             status = sx.status
-            published = art.meta.published
             if dates.start and published:
                 if status == "unknown":
                     status = "planned" if dates.start > published else "done"
@@ -152,14 +184,13 @@ class _Merger:
                     continue
                 if not self.in_text(resolve(p.name_ko), art, "person met"):
                     continue
-                name = _name(self.g, resolve(p.name_ko))
+                name = _name(self.g, resolve(p.name_ko), on=published)
                 role = ", ".join(x for x in (name.title, name.company) if x) if name.official else p.role
                 people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
                 if not name.official:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
-            span = find_quote(sx.place_ko, art.text)
-            ref = SourceRef(article_id=art.id, start=span[0], end=span[1]) if span else _ref(item)
-            known_place = self.g.place(sx.place_ko) or (self.g.place(sx.city) if sx.city else None)
+            ref = _ref(art, span[0], span[1])
+            known_place = self.places.find(sx.place_ko) or self.places.find(sx.city)
             city, region, country = (
                 (known_place.city, known_place.region, known_place.country)
                 if known_place
@@ -188,9 +219,9 @@ class _Merger:
         for st in x.statements:
             if not self.in_text(resolve(st.speaker_ko), art, "speaker"):
                 continue
-            speaker = _name(self.g, resolve(st.speaker_ko))
+            speaker = _name(self.g, resolve(st.speaker_ko), on=published)
             if speaker.official or "관계자" not in st.speaker_ko:
-                self.leader(speaker.ko, art.id)
+                self.leader(speaker.ko, art.id, on=published)
             span = find_quote(st.quote_ko, art.text)
             if span is None:
                 self.warn(
@@ -198,18 +229,18 @@ class _Merger:
                     "not a quote"
                 )
             quote_ko = art.text[span[0] : span[1]] if span else st.quote_ko
+            # English coverage: the quote is already English and verified verbatim; never reworded.
+            english = span is not None and not _HANGUL.search(quote_ko)
             self.add_statement(
                 Statement(
                     speaker_ko=speaker.ko,
                     speaker_en=speaker.en,
                     quote_ko=quote_ko,
-                    quote_en=self.g.enforce_terms(st.quote_en)[0],
+                    quote_en=quote_ko if english else self.g.enforce_terms(st.quote_en)[0],
                     topic=st.topic.strip() or "general",
                     speech=st.speech,
                     verified=span is not None,
-                    sources=[
-                        SourceRef(article_id=art.id, start=span[0], end=span[1]) if span else _ref(item)
-                    ],
+                    sources=[_ref(art, span[0], span[1]) if span else _chunk_ref(item)],
                 )
             )
 
@@ -225,7 +256,7 @@ class _Merger:
                 value_en=fx.value_en,
                 meaning=self.g.enforce_terms(fx.meaning)[0],
                 verified=True,
-                sources=[SourceRef(article_id=art.id, start=span[0], end=span[1])],
+                sources=[_ref(art, span[0], span[1])],
             )
             same = next((f for f in self.figures if _compact(f.text_ko) == _compact(figure.text_ko)), None)
             if same is None:
@@ -290,7 +321,7 @@ def _titled(name_ko: str, text: str) -> bool:
     return False
 
 
-def _ref(item: ArticleExtraction) -> SourceRef:
+def _chunk_ref(item: ArticleExtraction) -> SourceRef:
     return SourceRef(article_id=item.article.id, start=item.start, end=item.end)
 
 
@@ -359,9 +390,14 @@ def source_info(article: Article) -> SourceInfo:
     )
 
 
-def merge(articles: Sequence[Article], items: Sequence[ArticleExtraction], glossary: Glossary) -> MergedData:
+def merge(
+    articles: Sequence[Article],
+    items: Sequence[ArticleExtraction],
+    glossary: Glossary,
+    gazetteer: Gazetteer | None = None,
+) -> MergedData:
     """Verify, map and de-duplicate every extraction, in article then chunk order."""
-    m = _Merger(glossary)
+    m = _Merger(glossary, gazetteer or default_gazetteer())
     for item in items:
         m.add(item)
     order = {a.id: i for i, a in enumerate(articles)}
@@ -378,10 +414,8 @@ def merge(articles: Sequence[Article], items: Sequence[ArticleExtraction], gloss
     for article in articles:
         if article.meta.published is None:
             m.warn(f"{article.id}: publication date unknown; relative dates left unresolved")
-        if not _HANGUL.search(article.text):
-            m.warn(
-                f"{article.id}: no Korean text; briefing expects Korean coverage (is this the right file?)"
-            )
+        if not _HANGUL.search(article.text) and not glossary.people_in(article.text):
+            m.warn(f"{article.id}: no Korean text and no LG leader named (is this the right file?)")
         elif article.id not in used:
             m.warn(f"{article.id}: no LG leader's trip or statement found in this article")
     inferred: dict[str, list[str]] = {}

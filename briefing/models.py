@@ -23,6 +23,7 @@ class _Model(BaseModel):
 # --- ingest and chunk -------------------------------------------------------------------------
 
 PublishedFrom = Literal["page", "sidecar", "flag"]
+SectionKind = Literal["headline", "subtitle", "caption", "body"]
 
 
 class ArticleMeta(_Model):
@@ -37,21 +38,47 @@ class ArticleMeta(_Model):
     published: dt.date | None = None
     published_time: dt.time | None = None
     published_from: PublishedFrom | None = None
+    dateline: str | None = Field(None, description="Where the story was filed, as the dateline says")
+
+
+class Section(_Model):
+    """A block of the article text that is not body prose: ``text[start:end]`` is a headline,
+    a sub-headline or a photo caption."""
+
+    kind: SectionKind
+    start: int
+    end: int
 
 
 class Article(_Model):
-    """One cleaned article. ``text`` is the cleaned body: paragraphs joined by blank lines."""
+    """One cleaned article. ``text`` is what the pipeline reads: the headline, sub-headlines and
+    body paragraphs (captions where the page had them), joined by blank lines; ``sections`` marks
+    what is not body. ``content_hash`` is the body's, so one story under two headlines is one."""
 
     id: str
     path: str
     meta: ArticleMeta
     text: str
     content_hash: str
+    sections: list[Section] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
         return self.text.split("\n\n") if self.text else []
+
+    @property
+    def body_start(self) -> int:
+        """Where the body begins: after the headline and sub-headlines, which come first."""
+        front = [s for s in self.sections if s.kind in ("headline", "subtitle")]
+        return front[-1].end + 2 if front else 0
+
+    def section_at(self, offset: int) -> SectionKind:
+        """Which part of the page the character at ``offset`` belongs to."""
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                return s.kind
+        return "body"
 
 
 class Chunk(_Model):
@@ -159,6 +186,7 @@ class SourceRef(_Model):
     article_id: str
     start: int | None = None
     end: int | None = None
+    section: SectionKind = "body"
 
 
 class Person(_Model):

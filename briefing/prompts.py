@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -60,7 +60,8 @@ class PromptFile(BaseModel):
 
 @dataclass(frozen=True)
 class RenderedPrompt:
-    """A prompt ready to send. ``data`` is its variable part (the chunk), kept for recording."""
+    """A prompt ready to send. ``data`` is its variable part (the chunk), kept for recording;
+    ``source`` the id of the article it comes from (never sent)."""
 
     ref: str
     sha256: str
@@ -69,7 +70,7 @@ class RenderedPrompt:
     params: PromptParams
     schema_name: str
     data: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
 
 
 @dataclass(frozen=True)

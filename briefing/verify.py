@@ -1,16 +1,13 @@
-"""Verify in code what the model claims: quotes are found in the source, dates are resolved.
+"""Verify in code what the model claims: quotes are found in the source (dates: ``dates``).
 
-Both are pure functions of the source text and the publication date, so they are tested as code.
+Pure functions of the source text, tested as code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
-
-from .models import DateSpan
 
 # --- quotes -------------------------------------------------------------------------------------
 
@@ -85,130 +82,3 @@ def find_quote(quote: str, source: str) -> tuple[int, int] | None:
         if source[end : end + 1] in _QUOTE_MARKS and source[end : end + 1] != "":
             return start, end
     return spans[0]
-
-
-# --- dates --------------------------------------------------------------------------------------
-
-_DURATIONS = {
-    "하루": 1,
-    "이틀": 2,
-    "사흘": 3,
-    "나흘": 4,
-    "닷새": 5,
-    "엿새": 6,
-    "이레": 7,
-    "여드레": 8,
-    "아흐레": 9,
-    "열흘": 10,
-    "일주일": 7,
-}
-_DAY = r"(?:(?:(?P<{p}y>\d{{4}})\s*년\s*)?(?P<{p}m>\d{{1,2}})\s*월\s*)?(?P<{p}d>\d{{1,2}})\s*일"
-_START = re.compile(r"(?P<dir>지난|오는|이번\s*달|이달)?\s*(?:현지\s*시간\s*)?" + _DAY.format(p="a"))
-_RANGE_END = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:부터|~|-|–|에서)\s*" + _DAY.format(p="b"))
-_DURATION = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?부터\s*(?:(?P<n>\d+)\s*일|(?P<word>" + "|".join(_DURATIONS) + r"))\s*(?:간|동안)"
-)
-_FULL_DOTS = re.compile(r"(?P<y>\d{4})\s*[.\-/]\s*(?P<m>\d{1,2})\s*[.\-/]\s*(?P<d>\d{1,2})")
-
-_REL_MONTH = [(r"지난\s*달", -1), (r"다음\s*달", 1), (r"이번\s*달|이달", 0)]
-_REL_YEAR = [(r"지난\s*해|작년", -1), (r"내년|다음\s*해", 1), (r"올해|금년", 0)]
-_SHORT_RANGE = re.compile(r"(\d{1,2})\s*[~\-–]\s*(\d{1,2})\s*일")
-
-MONTH_NOTE = "month not stated in source; taken from the publication date"
-YEAR_NOTE = "year not stated in source; taken from the publication date"
-
-
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def resolve_date(text: str | None, published: dt.date | None) -> DateSpan:
-    """Resolve a date expression as stated in Korean against the publication date.
-
-    "지난 21일부터 나흘간" published 2023-08-24 → 2023-08-21..2023-08-24; "22일" → 2023-08-22.
-    A month or year the text does not give is taken from the publication date and noted; with no
-    publication date it stays unknown. Nothing is guessed beyond that.
-    """
-    if not text or not text.strip():
-        return DateSpan(text=None)
-    text = unicodedata.normalize("NFC", text.strip())
-    if m := _FULL_DOTS.search(text):
-        exact = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
-        return DateSpan(text=text, start=exact, end=exact, note=None if exact else "invalid date")
-    said = text
-    # Relative month and year words ("지난달", "다음 달", "지난해", "내년") shift from the publication date.
-    month_shift = year_shift = None
-    for pattern, shift in _REL_MONTH:
-        if re.search(pattern, text):
-            month_shift = shift
-            text = re.sub(pattern, " ", text)
-            break
-    for pattern, shift in _REL_YEAR:
-        if re.search(pattern, text):
-            year_shift = shift
-            text = re.sub(pattern, " ", text)
-            break
-    text = _SHORT_RANGE.sub(r"\1일~\2일", text)  # "21~24일" → "21일~24일"
-    m = _START.search(text)
-    if m is None:
-        return DateSpan(text=said, note="no day stated")
-    notes: list[str] = []
-    inferred = False
-    day = int(m["ad"])
-    if m["am"]:
-        month = int(m["am"])
-        if m["ay"]:
-            year = int(m["ay"])
-        elif published:
-            year = published.year + (year_shift or 0)
-            if year_shift is None and m["dir"] and m["dir"].startswith("지난") and month > published.month:
-                year -= 1
-            elif year_shift is None and m["dir"] and m["dir"].startswith("오는") and month < published.month:
-                year += 1
-            if year_shift is None:
-                notes.append(YEAR_NOTE)
-        else:
-            return DateSpan(text=text, note="year not stated in source and publication date unknown")
-    else:
-        if published is None:
-            return DateSpan(text=text, note="month not stated in source and publication date unknown")
-        year, month = published.year, published.month
-        direction = m["dir"] or ""
-        if month_shift is not None:
-            year, month = _shift_month(year, month, month_shift)
-        elif direction.startswith("지난") and day > published.day:
-            year, month = _shift_month(year, month, -1)
-        elif direction.startswith("오는") and day < published.day:
-            year, month = _shift_month(year, month, 1)
-        inferred = True
-        notes.append(MONTH_NOTE)
-    start = _safe_date(year, month, day)
-    if start is None:
-        return DateSpan(text=text, note=f"no such date: {year}-{month:02d}-{day:02d}")
-    end = start
-    rest = text[m.end() :]
-    if d := _DURATION.match(rest):
-        days = int(d["n"]) if d["n"] else _DURATIONS[d["word"]]
-        end = start + dt.timedelta(days=max(days, 1) - 1)
-    elif r := _RANGE_END.match(rest):
-        e_year = int(r["by"]) if r["by"] else start.year
-        e_month = int(r["bm"]) if r["bm"] else start.month
-        e_day = int(r["bd"])
-        if not r["bm"] and e_day < start.day:
-            e_year, e_month = _shift_month(start.year, start.month, 1)
-        end = _safe_date(e_year, e_month, e_day) or start
-    return DateSpan(
-        text=said,
-        start=start,
-        end=end,
-        month_from_publication=inferred,
-        note="; ".join(notes) or None,
-    )

@@ -8,7 +8,8 @@ import pytest
 from conftest import SEEDS
 
 from briefing.readers import load_articles
-from briefing.verify import MONTH_NOTE, find_quote, resolve_date
+from briefing.dates import MONTH_NOTE, resolve_date
+from briefing.verify import find_quote
 
 SEED_TEXT = {a.id[:3]: a.text for a in load_articles([SEEDS])[0]}
 P000 = dt.date(2023, 8, 24)

@@ -1,0 +1,149 @@
+"""Places in code: a gazetteer (``data/places.json``) maps a place as written to city, region, country.
+
+The most specific place named wins (a venue or a city over its state, a state over its country),
+and a name never matches inside a longer place name or a longer word: in "워싱턴주 레드먼드" the
+stop is Redmond, Washington, not Washington, D.C.; 조지아주 is the US state, not the country.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Kind = Literal["venue", "district", "city", "event", "region", "country"]
+_SPECIFIC: dict[str, int] = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
+_HANGUL = re.compile(r"[가-힣]")
+# Administrative suffixes: "조지아주" is a state even where the gazetteer only knows 조지아 the country.
+_ADMIN_SUFFIX = re.compile(r"(?:주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a stop is: ``city`` is None for a stop known only by its region or country."""
+
+    name: str
+    kind: Kind
+    city: str | None
+    region: str | None
+    country: str
+
+    @property
+    def label(self) -> str:
+        return ", ".join(p for p in (self.city, self.region, self.country) if p)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    place: Place
+
+
+class Gazetteer:
+    """Korean and English place names → ``Place``; ``find`` picks the most specific one named."""
+
+    def __init__(self, places: list[tuple[list[str], list[str], Place]]) -> None:
+        self._names: dict[str, Place] = {}
+        self._latin: dict[str, Place] = {}
+        for ko_names, en_names, place in places:
+            for name in ko_names:
+                self._names.setdefault(_norm(name), place)
+            for name in en_names:
+                self._latin.setdefault(name.lower(), place)
+        ko = sorted(self._names, key=len, reverse=True)
+        self._ko_pattern = re.compile("|".join(re.escape(n) for n in ko)) if ko else None
+        en = sorted(self._latin, key=len, reverse=True)
+        self._en_pattern = (
+            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in en) + r")(?![\w-])", re.IGNORECASE)
+            if en
+            else None
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Gazetteer:
+        data = json.loads(text)
+        entries = []
+        for item in data["places"]:
+            ko = [item["ko"]] if isinstance(item["ko"], str) else list(item["ko"])
+            en = [item["en"]] if isinstance(item.get("en"), str) else list(item.get("en") or [])
+            place = Place(
+                name=item.get("city") or item.get("region") or item["country"],
+                kind=item.get("kind", "city"),
+                city=item.get("city"),
+                region=item.get("region"),
+                country=item["country"],
+            )
+            entries.append((ko, en, place))
+        return cls(entries)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every place named in ``text``, longest name first where names overlap.
+
+        Korean names match spacing aside ("마곡 LG사이언스파크" = "마곡LG사이언스파크"); offsets are
+        into the compacted text, word starts are judged on the text as written.
+        """
+        original = unicodedata.normalize("NFC", text)
+        keep = [i for i, c in enumerate(original) if not c.isspace()]
+        compact = "".join(original[i] for i in keep)
+        found: list[Mention] = []
+        if self._ko_pattern is not None:
+            for start in range(len(compact)):
+                if m := self._ko_pattern.match(compact, start):
+                    found.append(Mention(m.start(), m.end(), self._names[m[0]]))
+        if self._en_pattern is not None:
+            for m in self._en_pattern.finditer(original):
+                # English names keep their spaces: map them onto the compact offsets
+                first = next((k for k, i in enumerate(keep) if i >= m.start()), len(keep))
+                last = next((k for k, i in enumerate(keep) if i >= m.end()), len(keep))
+                found.append(Mention(first, last, self._latin[m[0].lower()]))
+        # A name inside a longer place name is not a mention ("워싱턴" inside "워싱턴주").
+        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        kept: list[Mention] = []
+        for x in found:
+            if any(k.start <= x.start and x.end <= k.end for k in kept):
+                continue
+            before = original[keep[x.start] - 1] if keep[x.start] > 0 else " "
+            if not self._bounded(compact, before, x, kept):
+                continue
+            kept.append(x)
+        return kept
+
+    @staticmethod
+    def _bounded(compact: str, before: str, x: Mention, kept: list[Mention]) -> bool:
+        """A Korean name starts a word (or follows another place: "美애리조나") and is not the
+        stem of a state the gazetteer does not know ("조지아" in "조지아주")."""
+        if not _HANGUL.match(compact[x.start]):
+            return True
+        if _HANGUL.match(before) and not any(k.end == x.start for k in kept):
+            return False
+        return not (x.place.kind != "region" and _ADMIN_SUFFIX.match(compact, x.end))
+
+    def find(self, text: str | None) -> Place | None:
+        """The most specific place named in ``text``; the first of equals."""
+        if not text:
+            return None
+        found = self.mentions(text)
+        if not found:
+            return None
+        # A generic venue ("롯데호텔") yields to a city the text names ("제주 롯데호텔" is in Jeju).
+        named = {x.place.city for x in found if x.place.kind in ("city", "district")}
+        if named:
+            found = [x for x in found if x.place.kind not in ("venue", "event") or x.place.city in named] or found
+        return min(found, key=lambda x: (_SPECIFIC[x.place.kind], x.start)).place
+
+    def knows(self, text: str) -> bool:
+        return self.find(text) is not None
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer.from_json(resources.files("briefing").joinpath("data/places.json").read_text("utf-8"))
