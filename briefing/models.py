@@ -73,6 +73,21 @@ class Article(_Model):
         front = [s for s in self.sections if s.kind in ("headline", "subtitle")]
         return front[-1].end + 2 if front else 0
 
+    def body_only(self) -> Article:
+        """The same article with only its body paragraphs as text (offsets are into that text)."""
+        if not self.sections:
+            return self
+        body = [p for p, kind in zip(self.paragraphs, self._kinds(), strict=True) if kind == "body"]
+        return self.model_copy(update={"text": "\n\n".join(body), "sections": []})
+
+    def _kinds(self) -> list[SectionKind]:
+        kinds: list[SectionKind] = []
+        pos = 0
+        for para in self.paragraphs:
+            kinds.append(self.section_at(pos))
+            pos += len(para) + 2
+        return kinds
+
     def section_at(self, offset: int) -> SectionKind:
         """Which part of the page the character at ``offset`` belongs to."""
         for s in self.sections:

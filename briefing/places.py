@@ -19,7 +19,9 @@ Kind = Literal["venue", "district", "city", "event", "region", "country"]
 _SPECIFIC: dict[str, int] = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
 _HANGUL = re.compile(r"[가-힣]")
 # Administrative suffixes: "조지아주" is a state even where the gazetteer only knows 조지아 the country.
-_ADMIN_SUFFIX = re.compile(r"(?:주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)")
+_ADMIN_SUFFIX = re.compile(
+    r"(?:주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)"
+)
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,12 @@ class Gazetteer:
         if not found:
             return None
         # A generic venue ("롯데호텔") yields to a city the text names ("제주 롯데호텔" is in Jeju).
-        named = {x.place.city for x in found if x.place.kind in ("city", "district")}
-        if named:
-            found = [x for x in found if x.place.kind not in ("venue", "event") or x.place.city in named] or found
+        areas = [x.place for x in found if x.place.kind in ("city", "district", "region")]
+
+        def fits(venue: Place) -> bool:
+            return all(a.city == venue.city if a.city else a.region == venue.region for a in areas)
+
+        found = [x for x in found if x.place.kind not in ("venue", "event") or fits(x.place)] or found
         return min(found, key=lambda x: (_SPECIFIC[x.place.kind], x.start)).place
 
     def knows(self, text: str) -> bool:

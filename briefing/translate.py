@@ -118,6 +118,7 @@ def translate_article(
     on_chunk: Callable[[str], None] | None = None,
 ) -> TranslatedArticle:
     prompt = get_prompt("translate")
+    article = article.body_only()  # the headline is translated on its own; captions are not body
     chunks = chunk_paragraphs(article, budget)
 
     def one(chunk: Chunk) -> _ChunkOut:

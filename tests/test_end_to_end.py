@@ -27,7 +27,7 @@ def test_seeds_briefing_matches_golden(seeds_replay: Replay, tmp_path: Path, upd
     code, text = run_seeds(tmp_path)
     assert code == 0
     assert seeds_replay.unmatched == []
-    assert len(seeds_replay.requests) == 5  # 4 chunks + 1 synthesis: the mock answered every call
+    assert len(seeds_replay.requests) == 6  # 5 chunks + 1 synthesis: the mock answered every call
     if update_golden:
         GOLDEN.write_text(text, "utf-8")
     assert text == GOLDEN.read_text("utf-8")
@@ -72,7 +72,7 @@ def test_second_run_is_served_from_cache(seeds_replay: Replay, tmp_path: Path) -
 def test_no_cache_asks_again(seeds_replay: Replay, tmp_path: Path) -> None:
     run_seeds(tmp_path)
     run_seeds(tmp_path, "--no-cache")
-    assert len(seeds_replay.requests) == 10
+    assert len(seeds_replay.requests) == 12
 
 
 def test_json_format_writes_merged_data(seeds_replay: Replay, tmp_path: Path) -> None:

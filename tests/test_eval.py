@@ -22,6 +22,7 @@ from briefing.evaluate import (
     official_name,
     oracle_answer,
     places_match,
+    resolve_articles,
     quote_overlap,
     score_article,
 )
@@ -48,9 +49,23 @@ def test_official_name_is_strict() -> None:
     assert not official_name("Kim Byung-hoon", "Kim Byoung-hoon")
 
 
+def _at(city: str | None, region: str | None = None, country: str = "United States") -> Stop:
+    return Stop(leader_ko="x", leader_en="x", dates=DateSpan(), place_ko="x", city=city, region=region,
+                country=country)  # fmt: skip
+
+
 def test_places() -> None:
-    assert places_match("Boston, Massachusetts, United States", "Boston")
-    assert not places_match("Toronto, Ontario, Canada", "Boston")
+    assert places_match(_at("Boston", "Massachusetts"), "Boston")
+    assert not places_match(_at("Toronto", "Ontario", "Canada"), "Boston")
+    assert places_match(_at("Washington, D.C."), "Washington")
+    assert not places_match(_at("Redmond", "Washington"), "Washington")  # the state is not the city
+    assert places_match(_at(None, None, "India"), "India")  # a trip known only by its country
+
+
+def test_official_name_alike_on_both_sides() -> None:
+    assert official_name("William Cho", "William Cho (Cho Joo-wan)")
+    assert official_name("William Cho (Cho Joo-wan)", "William Cho (Cho Joo-wan)")
+    assert not official_name("Cho Joo-wan", "William Cho (Cho Joo-wan)")
 
 
 def test_partial_quote_overlap() -> None:
@@ -114,17 +129,26 @@ def test_gold_file_is_valid_and_its_quotes_are_verbatim() -> None:
             assert s.place_ko in text and (s.date_text is None or s.date_text in text)
 
 
+def _oracle(chunk: str) -> ChunkExtraction:
+    """The perfect answer for a chunk: the gold of the one article whose text holds the chunk."""
+    articles = {a.path: a for a in load_articles([SEEDS])[0]}
+    golds = load_gold(GOLD)
+    owners = [g for g, path in zip(golds, resolve_articles(golds, GOLD, SEEDS), strict=True)
+              if chunk in articles[str(path)].text]  # fmt: skip
+    assert len(owners) == 1
+    return oracle_answer(owners[0], chunk)
+
+
 @pytest.fixture
 def perfect_endpoint(endpoint: respx.MockRouter) -> respx.Route:
     """An OpenAI-compatible endpoint that answers with the gold extractions."""
-    golds = load_gold(GOLD)
 
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if body["response_format"]["json_schema"]["name"].startswith("synthesize"):
             content = {"summary": ["a", "b", "c"], "common_threads": [], "differences": []}
         else:
-            content = oracle_answer(golds, chunk_of(body["messages"][1]["content"])).model_dump()
+            content = _oracle(chunk_of(body["messages"][1]["content"])).model_dump()
         return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 
     return endpoint.post("/chat/completions").mock(side_effect=answer)
@@ -160,14 +184,12 @@ def test_perfect_model_scores_one_everywhere(
 def test_eval_table_names_where_a_fact_was_lost(
     endpoint: respx.MockRouter, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    golds = load_gold(GOLD)
-
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if body["response_format"]["json_schema"]["name"].startswith("synthesize"):
             content: dict[str, object] = {"summary": ["a", "b", "c"], "common_threads": [], "differences": []}
         else:
-            x = oracle_answer(golds, chunk_of(body["messages"][1]["content"]))
+            x = _oracle(chunk_of(body["messages"][1]["content"]))
             x.stops = [s for s in x.stops if s.place_ko != "시애틀"]  # a model that misses Seattle
             content = x.model_dump()
         return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
@@ -194,4 +216,4 @@ def test_matching_is_one_to_one() -> None:
     from briefing.evaluate import pair_up
 
     assert pair_up(["Seoul", "Seoul"], ["Seoul"], lambda g, x: g == x) == {0: 0}
-    assert not places_match("", "Seoul")
+    assert not places_match(_at(None, None, ""), "Seoul")

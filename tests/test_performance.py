@@ -83,7 +83,7 @@ def test_prompt_prefix_is_byte_identical_across_chunks_and_articles(
     run(tmp_path, "a.md")
     bodies: list[dict] = slow_replay["bodies"]  # type: ignore[assignment,type-arg]
     extract = [b for b in bodies if b["response_format"]["json_schema"]["name"].startswith("extract")]
-    assert len(extract) == 10 and len({chunk_of(b["messages"][1]["content"])[:20] for b in extract}) == 10
+    assert len(extract) == 13 and len({chunk_of(b["messages"][1]["content"])[:20] for b in extract}) == 13
     assert len({b["messages"][0]["content"] for b in extract}) == 1
     assert len({json.dumps(b["response_format"], sort_keys=True) for b in extract}) == 1
     for b in extract:  # the article text comes last
@@ -102,4 +102,4 @@ def test_run_summary_prints_tokens_and_cost(
 ) -> None:
     main(["run", str(SEEDS), "-o", str(tmp_path / "a.md"), "--chunk-tokens", "800", "-q"])
     err = capsys.readouterr().err
-    assert "tokens 6" in err and "cost $0.00" in err and "gpt-4o-mini" not in err.split("cost")[1][:5]
+    assert "tokens 7" in err and "cost $0.00" in err and "gpt-4o-mini" not in err.split("cost")[1][:5]

@@ -37,7 +37,7 @@ def weekly(tmp_path: Path, week: str) -> str:
 
 def test_add_then_weekly_for_each_seed_week(replay: Replay, tmp_path: Path) -> None:
     assert main(["add", "seeds", "--chunk-tokens", "800", "-q"]) == 0
-    assert len(replay.requests) == 4
+    assert len(replay.requests) == 5
     w34 = weekly(tmp_path, "2023-W34")
     assert "Koo Kwang-mo" in w34 and "Boston" in w34 and "Toronto" in w34 and "William Cho" not in w34
     w19 = weekly(tmp_path, "2024-W19")
@@ -91,7 +91,7 @@ def test_reextracts_after_a_prompt_bump(
     replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     main(["add", "seeds", "--chunk-tokens", "800", "-q"])
-    assert len(replay.requests) == 4
+    assert len(replay.requests) == 5
     from briefing import prompts
 
     real = prompts.get_prompt("extract")
@@ -105,7 +105,7 @@ def test_reextracts_after_a_prompt_bump(
         "briefing.pipeline.get_prompt", lambda pid: bumped if pid == "extract" else prompts.get_prompt(pid)
     )
     main(["add", "seeds", "--chunk-tokens", "800", "-q", "--no-cache"])
-    assert len(replay.requests) == 8
+    assert len(replay.requests) == 10
 
 
 # --- the store itself --------------------------------------------------------------------------------
