@@ -43,6 +43,7 @@ _REL_MONTH = [(r"지난\s*달", -1), (r"다음\s*달", 1), (r"이번\s*달|이�
 _REL_YEAR = [(r"지난\s*해|작년", -1), (r"내년|다음\s*해", 1), (r"올해|금년", 0)]
 _SHORT_RANGE = re.compile(r"(\d{1,2})\s*[~\-–]\s*(\d{1,2})\s*일")
 # Words that point at a date the text already named; the shift from that date in days.
+_ANAPHORA_ANY = re.compile(r"같은\s*날|이날|당일|그날|전날|前날|하루\s*전|다음\s*날|이튿날|이튼날|익일")
 _ANAPHORA = [
     (re.compile(r"같은\s*날|이날|당일|그날"), 0),
     (re.compile(r"전날|前날|하루\s*전|하루\s*앞서"), -1),
@@ -90,13 +91,28 @@ def _span_after(start: dt.date, rest: str) -> dt.date:
     return start
 
 
-def resolve_date(text: str | None, published: dt.date | None, anchor: dt.date | None = None) -> DateSpan:
+def resolve_date(
+    text: str | None, published: dt.date | None, anchor: dt.date | None = None, past: bool = False
+) -> DateSpan:
     """Resolve date words as written against the publication date (and ``anchor`` for "이날").
 
     "지난 21일부터 나흘간" published 2023-08-24 → 2023-08-21..2023-08-24; "22일" → 2023-08-22.
     A month or year the text does not give is taken from the publication date and noted; with no
-    publication date it stays unknown. Nothing is guessed beyond that.
+    publication date it stays unknown. ``past``: the event has happened (a photo caption, a stop
+    reported done), so a day the month of which is inferred is not after publication. A month
+    without a day ("지난해 5월") is that whole month, marked as such. Nothing is guessed beyond that.
     """
+    span = _resolve(text, published, anchor)
+    if past and published and span.start and span.start > published and span.month_from_publication:
+        y, m = _shift_month(span.start.year, span.start.month, -1)
+        earlier = _safe_date(y, m, span.start.day)
+        if earlier:
+            length = (span.end or span.start) - span.start
+            span = span.model_copy(update={"start": earlier, "end": earlier + length})
+    return span
+
+
+def _resolve(text: str | None, published: dt.date | None, anchor: dt.date | None) -> DateSpan:
     if not text or not text.strip():
         return DateSpan(text=None)
     said = unicodedata.normalize("NFC", text.strip())
@@ -122,6 +138,8 @@ def resolve_date(text: str | None, published: dt.date | None, anchor: dt.date | 
     text = _SHORT_RANGE.sub(r"\1일~\2일", text)  # "21~24일" → "21일~24일"
     m = _START.search(text)
     if m is None:
+        if month := _month_only(said, text, published, anchor, month_shift, year_shift):
+            return month
         return _resolve_anaphora(said, text, anchor or published)
     notes: list[str] = []
     inferred = False
@@ -174,6 +192,53 @@ def resolve_date(text: str | None, published: dt.date | None, anchor: dt.date | 
     )
 
 
+_MONTH_ONLY = re.compile(r"(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2})\s*월(?!\s*\d)")
+_YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*\d)")
+
+
+def _month_span(year: int, month: int, said: str, note: str | None = None) -> DateSpan:
+    first = dt.date(year, month, 1)
+    y, m = _shift_month(year, month, 1)
+    return DateSpan(text=said, start=first, end=dt.date(y, m, 1) - dt.timedelta(days=1), precision="month",
+                    note=note)  # fmt: skip
+
+
+def _month_only(
+    said: str,
+    text: str,
+    published: dt.date | None,
+    anchor: dt.date | None,
+    month_shift: int | None,
+    year_shift: int | None,
+) -> DateSpan | None:
+    """A month without a day: "지난해 5월", "같은 해 7월", "지난 5월", "지난달", "2023년"."""
+    same_year = re.search(r"같은\s*해", text)
+    if m := _MONTH_ONLY.search(text):
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            return None
+        if m["y"]:
+            return _month_span(int(m["y"]), month, said)
+        if same_year and anchor:
+            return _month_span(anchor.year, month, said)
+        if published is None:
+            return None
+        if year_shift is not None:
+            return _month_span(published.year + year_shift, month, said)
+        if "지난" in text:
+            return _month_span(published.year - (month > published.month), month, said)
+        if "오는" in text:
+            return _month_span(published.year + (month < published.month), month, said)
+        return _month_span(published.year, month, said, YEAR_NOTE)
+    if month_shift is not None and published and not _ANAPHORA_ANY.search(text):
+        year, month = _shift_month(published.year, published.month, month_shift)
+        return _month_span(year, month, said)
+    if (y := _YEAR_ONLY.search(text)) and not re.search(r"월|일", text):
+        year = int(y["y"])
+        return DateSpan(text=said, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), precision="year")
+    return None
+
+
 def _match_weekday(start: dt.date, weekday: int) -> dt.date:
     """The weekday the article gives ("9일(화)") settles a month taken from the publication date."""
     if start.weekday() == weekday:
@@ -198,20 +263,28 @@ def _resolve_anaphora(said: str, text: str, anchor: dt.date | None) -> DateSpan:
     return DateSpan(text=said, note="no day stated")
 
 
-def anchor_before(text: str, position: int, published: dt.date | None) -> dt.date | None:
-    """The last date the text names before ``position``: what "이날" or "다음 날" points at."""
+def anchor_before(
+    text: str, position: int, published: dt.date | None, months: bool = False
+) -> dt.date | None:
+    """The last date the text names before ``position``: what "이날" or "다음 날" points at.
+    Only days count, unless ``months`` ("같은 해 7월" points at "지난해 5월" too)."""
     last: dt.date | None = None
     for start, words in date_mentions(text[:position]):
-        del start
+        if _REPORT.match(text, start + len(words)):
+            continue  # "13일 밝혔다", "24일 LG에 따르면": when it was reported, not when it happened
         found = resolve_date(words, published, last or published)
-        if found.start is not None:
+        if found.start is not None and (months or found.precision == "day"):
             last = found.start
     return last or published
 
 
+_REPORT = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:[\w가-힣]{1,12}\s*)?(?:에\s*)?(?:밝혔|밝혀|전했|발표했|알렸|따르면|공시)"
+)
 _MENTION_KO = re.compile(
     r"(?:지난|오는)?\s*(?:\d{4}\s*년\s*)?(?:\d{1,2}\s*월\s*)?(?<![\d박])\d{1,2}\s*일(?!\s*(?:간|동안|일정))"
     r"|같은\s*날|이날|당일|전날|다음\s*날|이튿날"
+    r"|(?:지난\s*해|작년|올해|지난|\d{4}\s*년)\s*\d{1,2}\s*월(?!\s*\d)"
 )
 
 
@@ -233,9 +306,10 @@ _MONTH_RE = (
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _EN_MONTH_DAY = re.compile(
-    _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?"
+    _MONTH_RE + r"\s+(?P<day>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?"
     r"(?:\s*(?:-|–|to|through|and)\s*(?:(?P<mon2>[A-Z][a-z]{2,8})\.?\s+)?(?P<day2>\d{1,2})(?:st|nd|rd|th)?)?"
 )
+_EN_MONTH_ALONE = re.compile(r"\b" + _MONTH_RE + r"(?:,?\s+(?P<year>\d{4}))?\b")
 _EN_DAY_MONTH = re.compile(r"(?P<day>\d{1,2})\s+" + _MONTH_RE + r"(?:\s+(?P<year>\d{4}))?")
 _EN_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _EN_WEEKDAY = re.compile(r"(?P<rel>last|next|this)?\s*(?P<w>" + "|".join(_EN_WEEKDAYS) + r")", re.IGNORECASE)
@@ -285,6 +359,12 @@ def _resolve_english(said: str, published: dt.date | None, anchor: dt.date | Non
             if month2:
                 year2 = year + (month2 < month)
                 end = _safe_date(year2, month2, int(m["day2"]))
+    elif (m := _EN_MONTH_ALONE.search(said)) and (month := _month_number(m["mon"])):
+        if m["year"]:
+            return _month_span(int(m["year"]), month, said)
+        if published is None:
+            return DateSpan(text=said, note="year not stated in source and publication date unknown")
+        return _month_span(published.year - (month > published.month), month, said)
     elif m := _EN_WEEKDAY.search(said):
         if published is None:
             return DateSpan(text=said, note="weekday without a publication date")
@@ -307,7 +387,18 @@ def _resolve_english(said: str, published: dt.date | None, anchor: dt.date | Non
     if start is None:
         return DateSpan(text=said, note="invalid date")
     if end is None and (days := _duration_en(said)):
-        end = start + dt.timedelta(days=days - 1)
+        if re.search(
+            r"\b(?:wrap(?:ped|s)? up|end(?:ed|ing|s)?|conclud(?:ed|ing|es)|finish(?:ed|ing)|"
+            r"return(?:ed|ing)? (?:home )?from)\b",
+            said,
+            re.IGNORECASE,
+        ):
+            start, end = (
+                start - dt.timedelta(days=days - 1),
+                start,
+            )  # "wrapped up a four-day trip on Thursday"
+        else:
+            end = start + dt.timedelta(days=days - 1)
     if end is None or end < start:
         end = start
     return DateSpan(text=said, start=start, end=end, note="; ".join(notes) or None)

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,8 +130,14 @@ def official_name(system: str, gold: str) -> bool:
     return bool(a and b) and _name_key(a[0]) == _name_key(b[0])
 
 
+_FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i"})
+
+
 def _place_key(name: str) -> str:
-    return re.sub(r"[\s.,'’-]+", " ", name.lower()).strip()
+    """Case, punctuation and diacritics aside: "Wrocław" = "Wroclaw", "São Paulo" = "Sao Paulo"."""
+    plain = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[\s.,'’-]+", " ", plain).strip()
 
 
 def places_match(system: Stop, gold: str) -> bool:
@@ -142,16 +149,26 @@ def places_match(system: Stop, gold: str) -> bool:
     return bool(s and g) and (s == g or s.startswith(g + " ") or g.startswith(s + " "))
 
 
-def pair_up(golds: Sequence[G], systems: Sequence[S], match: Callable[[G, S], bool]) -> dict[int, int]:
-    """One-to-one matching, gold order first: a system item counts for one gold item at most."""
+def pair_up(
+    golds: Sequence[G],
+    systems: Sequence[S],
+    match: Callable[[G, S], bool],
+    prefer: Callable[[G, S], bool] | None = None,
+) -> dict[int, int]:
+    """One-to-one matching, gold order first: a system item counts for one gold item at most.
+    With ``prefer``, pairs that also satisfy it are made first (two visits to one city: each
+    gold stop takes the system stop of its own dates)."""
     taken: set[int] = set()
     pairs: dict[int, int] = {}
-    for gi, g in enumerate(golds):
-        for si, x in enumerate(systems):
-            if si not in taken and match(g, x):
-                pairs[gi] = si
-                taken.add(si)
-                break
+    for strict in [True, False] if prefer else [False]:
+        for gi, g in enumerate(golds):
+            if gi in pairs:
+                continue
+            for si, x in enumerate(systems):
+                if si not in taken and match(g, x) and (not strict or (prefer is not None and prefer(g, x))):
+                    pairs[gi] = si
+                    taken.add(si)
+                    break
     return pairs
 
 
@@ -263,7 +280,10 @@ def score_article(
 
     s.stops_gold, s.stops_system = len(gold.stops), len(merged.stops)
     pairs = pair_up(
-        gold.stops, merged.stops, lambda g, x: x.leader_ko == g.leader and places_match(x, g.place)
+        gold.stops,
+        merged.stops,
+        lambda g, x: x.leader_ko == g.leader and places_match(x, g.place),
+        prefer=lambda g, x: date_verdict(x, g) == "correct",
     )
     for gi, gs in enumerate(gold.stops):
         if gi not in pairs:

@@ -79,9 +79,15 @@ _AFTER_NAME = re.compile(
     rf"(?:[^가-힣]|$|(?:은|는|이|가|을|를|의|에|와|과|도|만|께|로|측|님|씨|{_TITLE_WORDS}))"
 )
 _GROUPS = re.compile(
-    r"(?:임직원|관계자|경영진|직원|임원|고객|참석자|주민|학생|대표단|사절단|기자단|협력사|의원단|사장단|"
-    r"\d|명$|들$|진$|단$|팀$)"
+    r"(?:임직원|관계자|경영진|직원들?|임원들?|고객들?|참석자|주민|학생|대표단|사절단|기자단|협력사|의원단|사장단|"
+    r"\d|여\s*명|들$)"
 )
+# Titles and roles that stand next to a person's name in news prose: a named person, not a phrase.
+ROLE = re.compile(
+    rf"(?:{_TITLE_WORDS}|부사장|이사|위원|고문|자문역|담당|책임자?|교수|과학자|의장|연구원|기자|"
+    r"[가-힣]{0,8}장(?![가-힣])|[가-힣]{0,6}(?:대표|대사|의원|지사))"
+)
+_LATIN_PERSON = re.compile(r"[A-Z][a-zA-Z'.-]+(?:[ -][A-Z][a-zA-Z'.-]+){1,3}")
 
 
 def strip_title(name: str) -> str:
@@ -175,6 +181,8 @@ class Glossary:
         """A person's name as written: 2-4 Hangul syllables, or a few Hangul words for a foreign
         name; not a phrase, a role or a romanisation."""
         name = _TITLES.sub("", name.strip())
+        if _LATIN_PERSON.fullmatch(name):
+            return True  # as English coverage writes a name: "Jim Keller", "Kim Dong-myung"
         if _GROUPS.search(name):
             return False  # "의원 15명", "임직원", "경영진": groups, not people
         return bool(re.fullmatch(r"[가-힣]{2,4}|[가-힣]{1,6}(?: [가-힣]{1,6}){1,3}", name))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dates import anchor_before, resolve_date
-from .glossary import Glossary, Name, names_in, strip_title
+from .glossary import ROLE, Glossary, Name, names_in, strip_title
 from .models import (
     Article,
     ChunkExtraction,
@@ -128,7 +128,7 @@ class _Merger:
         hay = art.text
         spots = [m.start() for m in re.finditer(re.escape(date_text), hay[item.start : item.end])]
         at = min((item.start + x for x in spots), key=lambda x: abs(x - place_at), default=place_at)
-        return anchor_before(hay, at, art.meta.published)
+        return anchor_before(hay, at, art.meta.published, months=bool(re.search(r"같은\s*해", date_text)))
 
     def add(self, item: ArticleExtraction) -> None:
         art = item.article
@@ -163,9 +163,10 @@ class _Merger:
             if date_text and find_quote(date_text, chunk_text) is None:
                 self.warn(f"{art.id}: date {date_text!r} for {sx.place_ko} is not in the source; dropped")
                 date_text = None
-            dates = resolve_date(
-                date_text, published, self.anchor(art, item, date_text, span[0]) if date_text else None
-            )
+            # A photo shows what happened; a stop reported done did not happen after publication.
+            past = sx.status == "done" or art.section_at(span[0]) == "caption"
+            anchor = self.anchor(art, item, date_text, span[0]) if date_text else None
+            dates = resolve_date(date_text, published, anchor, past=past)
             if dates.note and dates.start is None and date_text:
                 self.warn(f"{art.id}: {sx.place_ko}: {dates.note}")
             status = sx.status
@@ -275,6 +276,8 @@ class _Merger:
         for old in self.stops:
             if old.leader_ko != new.leader_ko or _place_key(old) != place:
                 continue
+            if not (old.dates.known and new.dates.known) and _other_site(old, new):
+                continue  # two sites of one city, one undated: 서울대학교 is not 중앙대학교
             if old.dates.known and new.dates.known and not old.dates.overlaps(new.dates):
                 if _same_visit(old, new):
                     msg = (
@@ -304,19 +307,14 @@ class _Merger:
         self.statements.append(new)
 
 
-_ROLE = re.compile(
-    r"회장|사장|부회장|부사장|대표|전무|상무|이사|본부장|센터장|법인장|원장|연구원장|과학자|책임자|"
-    r"임원|의장|위원장|장관|총리|대통령|교수|CEO|CTO|CFO|CHO|COO|CSAI|기자"
-)
-
-
 def _titled(name_ko: str, text: str) -> bool:
     """Somewhere the name stands in prose with a title or role within a few words, not inside
     quoted JSON keys and values."""
     for m in re.finditer(re.escape(name_ko), text):
-        after = re.split(r'["{}:]', text[m.end() : m.end() + 20], maxsplit=1)[0]
+        after = re.split(r'["{}:]', text[m.end() : m.end() + 40], maxsplit=1)[0]
+        after = re.sub(r"\[\d{6}\]|\([^)]{0,30}\)", "", after)[:24]  # stock codes, brackets
         before = re.split(r'["{}:]', text[max(0, m.start() - 15) : m.start()])[-1]
-        if _ROLE.search(after) or _ROLE.search(before):
+        if ROLE.search(after) or ROLE.search(before):
             return True
     return False
 
@@ -344,6 +342,13 @@ def _same_visit(a: Stop, b: Stop) -> bool:
     )
     assert a.dates.start and b.dates.start
     return same_site and abs((a.dates.start - b.dates.start).days) <= 7
+
+
+def _other_site(a: Stop, b: Stop) -> bool:
+    """Places written differently, neither inside the other, in one article: two sites."""
+    x, y = _compact(a.place_ko), _compact(b.place_ko)
+    same_article = {s.article_id for s in a.sources} & {s.article_id for s in b.sources}
+    return bool(same_article) and x not in y and y not in x
 
 
 def _place_key(stop: Stop) -> str:

@@ -227,6 +227,9 @@ class DateSpan(_Model):
     start: dt.date | None = None
     end: dt.date | None = None
     month_from_publication: bool = False
+    precision: Literal["day", "month", "year"] = Field(
+        "day", description="'month' for \"지난해 5월\" (start..end is the whole month), 'year' for \"2023년\""
+    )
     note: str | None = None
 
     @property
@@ -243,6 +246,10 @@ class DateSpan(_Model):
     def display(self) -> str:
         if self.start is None:
             return f"not stated ({self.text})" if self.text else "not stated"
+        if self.precision == "month":
+            return self.start.strftime("%B %Y")
+        if self.precision == "year":
+            return str(self.start.year)
         if self.end and self.end != self.start:
             return f"{self.start.isoformat()} – {self.end.isoformat()}"
         return self.start.isoformat()

@@ -22,8 +22,8 @@ from briefing.evaluate import (
     official_name,
     oracle_answer,
     places_match,
-    resolve_articles,
     quote_overlap,
+    resolve_articles,
     score_article,
 )
 from briefing.glossary import default_glossary

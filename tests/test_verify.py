@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from conftest import SEEDS
 
-from briefing.readers import load_articles
 from briefing.dates import MONTH_NOTE, resolve_date
+from briefing.readers import load_articles
 from briefing.verify import find_quote
 
 SEED_TEXT = {a.id[:3]: a.text for a in load_articles([SEEDS])[0]}
