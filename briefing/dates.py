@@ -138,8 +138,8 @@ def _resolve(text: str | None, published: dt.date | None, anchor: dt.date | None
     text = _SHORT_RANGE.sub(r"\1일~\2일", text)  # "21~24일" → "21일~24일"
     m = _START.search(text)
     if m is None:
-        if month := _month_only(said, text, published, anchor, month_shift, year_shift):
-            return month
+        if whole := _month_only(said, text, published, anchor, month_shift, year_shift):
+            return whole
         return _resolve_anaphora(said, text, anchor or published)
     notes: list[str] = []
     inferred = False
@@ -359,12 +359,12 @@ def _resolve_english(said: str, published: dt.date | None, anchor: dt.date | Non
             if month2:
                 year2 = year + (month2 < month)
                 end = _safe_date(year2, month2, int(m["day2"]))
-    elif (m := _EN_MONTH_ALONE.search(said)) and (month := _month_number(m["mon"])):
+    elif (m := _EN_MONTH_ALONE.search(said)) and (alone := _month_number(m["mon"])):
         if m["year"]:
-            return _month_span(int(m["year"]), month, said)
+            return _month_span(int(m["year"]), alone, said)
         if published is None:
             return DateSpan(text=said, note="year not stated in source and publication date unknown")
-        return _month_span(published.year - (month > published.month), month, said)
+        return _month_span(published.year - (alone > published.month), alone, said)
     elif m := _EN_WEEKDAY.search(said):
         if published is None:
             return DateSpan(text=said, note="weekday without a publication date")

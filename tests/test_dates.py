@@ -72,3 +72,38 @@ def test_anchor_is_the_last_date_named_before() -> None:
 def test_english_date_words(text: str, published: dt.date, start: dt.date, end: dt.date) -> None:
     span = resolve_date(text, published)
     assert (span.start, span.end) == (start, end), span
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "start", "end", "shown"),
+    [
+        ("지난해 5월", D(2023, 3, 12), D(2022, 5, 1), D(2022, 5, 31), "May 2022"),
+        ("지난달 말", D(2025, 1, 3), D(2024, 12, 1), D(2024, 12, 31), "December 2024"),
+        ("2024년 1월", D(2025, 12, 9), D(2024, 1, 1), D(2024, 1, 31), "January 2024"),
+        ("2023년", D(2025, 2, 11), D(2023, 1, 1), D(2023, 12, 31), "2023"),
+        ("In May", D(2022, 7, 3), D(2022, 5, 1), D(2022, 5, 31), "May 2022"),
+        ("August 2023", D(2024, 6, 10), D(2023, 8, 1), D(2023, 8, 31), "August 2023"),
+    ],
+)
+def test_a_month_without_a_day_is_that_month(
+    text: str, published: dt.date, start: dt.date, end: dt.date, shown: str
+) -> None:
+    span = resolve_date(text, published)
+    assert (span.start, span.end, span.display()) == (start, end, shown)
+
+
+def test_same_year_points_at_the_year_named_before() -> None:
+    assert resolve_date("같은 해 7월", D(2023, 3, 12), D(2022, 5, 1)).display() == "July 2022"
+
+
+def test_a_photo_is_of_the_past() -> None:
+    # "29일" in a caption of an 18 October story: 29 September, not 29 October
+    assert resolve_date("29일", D(2022, 10, 18), past=True).start == D(2022, 9, 29)
+    assert resolve_date("29일", D(2022, 10, 18)).start == D(2022, 10, 29)
+
+
+def test_report_dates_do_not_anchor() -> None:
+    text = "엘지는 구 회장이 지난 12일 오후 엘지사이언스파크를 방문했다고 13일 밝혔다. 이날 방문길에는"
+    assert anchor_before(text, text.index("이날"), D(2018, 9, 13)) == D(2018, 9, 12)
+    text = "구 회장은 지난 6월 회장에 올랐다. 24일 LG에 따르면 이날"
+    assert anchor_before(text, text.index("이날"), D(2018, 9, 24)) == D(2018, 9, 24)  # months don't anchor days
