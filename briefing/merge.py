@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .attribution import speakers_of, titled_people
 from .dates import anchor_before, resolve_date
 from .glossary import ROLE, Glossary, Name, names_in, strip_title
 from .models import (
@@ -70,6 +71,25 @@ class _Merger:
         self.statements: list[Statement] = []
         self.figures: list[Figure] = []
         self.warnings: list[str] = []
+        self.people: dict[str, dict[str, list[str]]] = {}
+
+    def learn_people(self, items: Sequence[ArticleExtraction]) -> None:
+        """Everyone each article names (directory people, the model's names, titled subjects), with
+        their English forms: the candidates a quotation may belong to."""
+        for item in items:
+            art, x = item.article, item.extraction
+            people = self.people.setdefault(art.id, {})
+            if not people:
+                for e in self.g.people_in(art.text):
+                    people[e.ko] = [e.en, *e.variants]
+                for name in titled_people(art.text):
+                    if self.g.is_person_name(name):
+                        people.setdefault(name, [])
+            names = [s.speaker_ko for s in x.statements] + [p.name_ko for s in x.stops for p in s.people_met]
+            for name in names + [lx.name_ko for lx in x.leaders]:
+                bare = strip_title(name)
+                if self.g.is_person_name(bare) and names_in(art.text, bare):
+                    people.setdefault(bare, [])
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -224,6 +244,14 @@ class _Merger:
             if speaker.official or "관계자" not in st.speaker_ko:
                 self.leader(speaker.ko, art.id, on=published)
             span = find_quote(st.quote_ko, art.text)
+            if span is not None:
+                given_to = speakers_of(art.text, span[0], span[1], self.people.get(art.id, {}))
+                if given_to and speaker.ko not in given_to:
+                    who = ", ".join(sorted(given_to))
+                    self.warn(
+                        f"{art.id}: a quote the model gave to {speaker.en} is {who}'s in the text; left out"
+                    )
+                    continue
             if span is None:
                 self.warn(
                     f"{art.id}: quote by {speaker.en} not found in the source; shown as a paraphrase, "
@@ -403,6 +431,7 @@ def merge(
 ) -> MergedData:
     """Verify, map and de-duplicate every extraction, in article then chunk order."""
     m = _Merger(glossary, gazetteer or default_gazetteer())
+    m.learn_people(items)
     for item in items:
         m.add(item)
     order = {a.id: i for i, a in enumerate(articles)}

@@ -106,4 +106,6 @@ def test_report_dates_do_not_anchor() -> None:
     text = "엘지는 구 회장이 지난 12일 오후 엘지사이언스파크를 방문했다고 13일 밝혔다. 이날 방문길에는"
     assert anchor_before(text, text.index("이날"), D(2018, 9, 13)) == D(2018, 9, 12)
     text = "구 회장은 지난 6월 회장에 올랐다. 24일 LG에 따르면 이날"
-    assert anchor_before(text, text.index("이날"), D(2018, 9, 24)) == D(2018, 9, 24)  # months don't anchor days
+    assert anchor_before(text, text.index("이날"), D(2018, 9, 24)) == D(
+        2018, 9, 24
+    )  # months don't anchor days
