@@ -246,13 +246,21 @@ class Score:
         }
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\"'“”‘’「」『』.,]", "", unicodedata.normalize("NFC", text))
+
+
 def _statement_matches(st: Statement, g: GoldStatement, text: str) -> bool:
     if st.speaker_ko != g.speaker or not st.verified:
         return False
     span = (
         (st.sources[0].start, st.sources[0].end) if st.sources and st.sources[0].start is not None else None
     )
-    return quote_overlap(span, find_quote(g.quote_ko, text)) >= 0.5  # type: ignore[arg-type]
+    if quote_overlap(span, find_quote(g.quote_ko, text)) >= 0.5:  # type: ignore[arg-type]
+        return True
+    # the same words found at another place of the page (a headline repeated in the body)
+    mine, gold = _squash(st.quote_ko), _squash(g.quote_ko)
+    return bool(gold) and gold in mine and len(gold) >= 0.5 * len(mine)
 
 
 def score_article(

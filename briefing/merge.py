@@ -58,6 +58,21 @@ def _name(glossary: Glossary, name_ko: str, model_en: str | None = None, on: dt.
     return glossary.person_name(name_ko, model_en, on)
 
 
+def locate(article: Article, words: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Where ``words`` stand in ``article.text[start:end]``: the first place in the body if there is
+    one (a headline repeats the body's words), else the first place at all."""
+    stop = len(article.text) if end is None else end
+    first = None
+    pos = start
+    while pos < stop and (hit := find_quote(words, article.text[pos:stop])) is not None:
+        span = (pos + hit[0], pos + hit[1])
+        if article.section_at(span[0]) == "body":
+            return span
+        first = first or span
+        pos = span[1]
+    return first
+
+
 def _ref(article: Article, start: int, end: int) -> SourceRef:
     return SourceRef(article_id=article.id, start=start, end=end, section=article.section_at(start))
 
@@ -171,10 +186,7 @@ class _Merger:
         for sx in x.stops:
             if not self.in_text(resolve(sx.leader_ko), art, "traveller"):
                 continue
-            local = find_quote(sx.place_ko, chunk_text)
-            span = (
-                (item.start + local[0], item.start + local[1]) if local else find_quote(sx.place_ko, art.text)
-            )
+            span = locate(art, sx.place_ko, item.start, item.end) or locate(art, sx.place_ko)
             if span is None:
                 self.warn(f"{art.id}: place {sx.place_ko!r} is not in the article; not a stop")
                 continue
@@ -210,7 +222,10 @@ class _Merger:
                 people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
                 if not name.official:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
-            ref = _ref(art, span[0], span[1])
+            # the body, wherever in the article it names the place, is the stop's source
+            ref = _ref(
+                art, *(span if art.section_at(span[0]) == "body" else locate(art, sx.place_ko) or span)
+            )
             known_place = self.places.find(sx.place_ko) or self.places.find(sx.city)
             city, region, country = (
                 (known_place.city, known_place.region, known_place.country)
@@ -243,7 +258,7 @@ class _Merger:
             speaker = _name(self.g, resolve(st.speaker_ko), on=published)
             if speaker.official or "관계자" not in st.speaker_ko:
                 self.leader(speaker.ko, art.id, on=published)
-            span = find_quote(st.quote_ko, art.text)
+            span = locate(art, st.quote_ko)
             if span is not None:
                 given_to = speakers_of(art.text, span[0], span[1], self.people.get(art.id, {}))
                 if given_to and speaker.ko not in given_to:

@@ -50,9 +50,18 @@ def mermaid_label(value: object) -> str:
     return re.sub(r"\s+", " ", text).strip()[:60] or "stop"
 
 
+_SECTION_LABEL = {"headline": "headline", "subtitle": "sub-headline", "caption": "photo caption"}
+
+
 def _markers(refs: list[SourceRef], numbers: dict[str, int]) -> str:
-    nums = sorted({numbers[r.article_id] for r in refs if r.article_id in numbers})
-    return "".join(f"[{n}]" for n in nums)
+    """Source numbers; a source that states the fact only outside its body says where:
+    "[2] (from the photo caption)"."""
+    out = []
+    for n in sorted({numbers[r.article_id] for r in refs if r.article_id in numbers}):
+        sections = [r.section for r in refs if numbers.get(r.article_id) == n]
+        label = "" if "body" in sections else f" (from the {_SECTION_LABEL[sections[0]]})"
+        out.append(f"[{n}]{label}")
+    return " ".join(out) if any("(" in x for x in out) else "".join(out)
 
 
 def _travellers(data: BriefingData) -> list[Leader]:

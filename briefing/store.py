@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
-from .models import Article, ArticleMeta, ChunkExtraction, ChunkFailure, Synthesis
+from .models import Article, ArticleMeta, ChunkExtraction, ChunkFailure, Section, Synthesis
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: articles, extractions, syntheses
@@ -55,6 +55,10 @@ MIGRATIONS: list[str] = [
     );
     """,
 ]
+MIGRATIONS.append(
+    # 1 -> 2: which parts of an article's text are headline, sub-headline or caption
+    "ALTER TABLE articles ADD COLUMN sections_json TEXT NOT NULL DEFAULT '[]';"
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -141,8 +145,8 @@ class Store:
         if row is not None:
             return int(row[0]), False
         cur = self.db.execute(
-            "INSERT INTO articles (id, path, content_hash, url, published, meta_json, text, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, path, content_hash, url, published, meta_json, text, added_at, "
+            "sections_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 article.path,
@@ -152,6 +156,7 @@ class Store:
                 article.meta.model_dump_json(),
                 article.text,
                 _now(),
+                json.dumps([x.model_dump() for x in article.sections]),
             ),
         )
         assert cur.lastrowid is not None
@@ -159,17 +164,19 @@ class Store:
 
     def articles(self) -> list[tuple[int, Article]]:
         rows = self.db.execute(
-            "SELECT pk, id, path, content_hash, meta_json, text FROM articles ORDER BY published, pk"
+            "SELECT pk, id, path, content_hash, meta_json, text, sections_json FROM articles "
+            "ORDER BY published, pk"
         ).fetchall()
         return [
             (
                 pk,
                 Article(
-                    id=aid, path=path, meta=ArticleMeta.model_validate_json(meta), text=text, content_hash=h
+                    id=aid, path=path, meta=ArticleMeta.model_validate_json(meta), text=text, content_hash=h,
+                    sections=[Section.model_validate(x) for x in json.loads(sections)],
                 ),
             )
-            for pk, aid, path, h, meta, text in rows
-        ]
+            for pk, aid, path, h, meta, text, sections in rows
+        ]  # fmt: skip
 
     # --- extractions --------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # A copyright or credit mark: the whole line is furniture.
 _COPYRIGHT = re.compile(
     r"(?:copyright\s*(?:[©ⓒ(]|\d{4})|all rights reserved|[©ⓒ]|무단\s*전재|재배포\s*금지|저작권자|"
-    r"AI\s*학습\s*(?:및\s*)?활용\s*금지)",
+    r"AI\s*학습\s*(?:및\s*)?활용\s*금지|^\[\s*출처\s*[:：])",
     re.IGNORECASE,
 )
 # A credit glued to the end of a line of prose or caption: "…있다. ⓒ뉴스1", "…있다.(사진=LG전자 제공)",
