@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .glossary import ROLE
+from .glossary import TITLE_WORDS
 
 _QUOTE_MARKS = "\"“”'‘’「」『』"
 # A subject: a name (and its title words), then 은/는/이/가, with no "와/과/을/를/의/에게" word before.
@@ -56,14 +56,15 @@ def titled_people(text: str) -> list[str]:
     return [n for n in dict.fromkeys(names) if not any(o != n and o.endswith(" " + n) for o in names)]
 
 
-def _forms(name: str, english: Iterable[str]) -> list[str]:
+def forms(name: str, english: Iterable[str]) -> list[str]:
     """How prose refers to a person: the full name, surname plus title ("구 회장", "옐런 장관"),
     and English forms ("Koo Kwang-mo", "Koo")."""
     forms = [re.escape(name)]
     parts = name.split()
     short = parts[-1] if len(parts) > 1 else (name[0] if re.fullmatch(r"[가-힣]{2,4}", name) else "")
     if short:
-        forms.append(re.escape(short) + r"\s?(?=" + ROLE.pattern + r")")
+        # "구 회장", "옐런 장관": the surname and a title word, then a particle or the word's end
+        forms.append(re.escape(short) + rf"\s?(?=(?:{TITLE_WORDS})(?:[은는이가의을를과와도께]|[^가-힣]|$))")
     for en in english:
         forms.append(re.escape(en))
         if en.split() and re.fullmatch(r"[A-Z][a-z]+", en.split()[0]):
@@ -90,7 +91,7 @@ def _subject_end(text: str, end: int) -> bool:
 def _mentions(text: str, people: dict[str, list[str]]) -> list[_Mention]:
     spots: dict[tuple[int, int], set[str]] = {}
     for name, english in people.items():
-        for form in _forms(name, english):
+        for form in forms(name, english):
             for m in re.finditer(r"(?<![가-힣A-Za-z])" + form, text):
                 start = m.start() + len(m[0]) - len(m[0].lstrip())
                 spots.setdefault((start, m.end()), set()).add(name)
@@ -101,6 +102,11 @@ def _mentions(text: str, people: dict[str, list[str]]) -> list[_Mention]:
         if (latin and re.search(_ENGLISH_VERB, near)) or (not latin and _subject_end(text, end)):
             out.append(_Mention(start, end, frozenset(who)))
     return out
+
+
+def names_person(text: str, name: str, english: Iterable[str]) -> bool:
+    """``text`` refers to the person: full name, surname and title, or an English form."""
+    return any(re.search(r"(?<![가-힣A-Za-z])" + f, text) for f in forms(name, english))
 
 
 def speakers_of(text: str, start: int, end: int, people: dict[str, list[str]]) -> frozenset[str]:

@@ -24,7 +24,7 @@ from .errors import InputError
 from .glossary import default_glossary
 from .llm import Completion, response_schema
 from .merge import ArticleExtraction, merge
-from .models import Article, ChunkExtraction, MergedData, SectionKind, Statement, Stop, Synthesis
+from .models import Article, ChunkExtraction, MergedData, SectionKind, SourceRef, Statement, Stop, Synthesis
 from .models import LeaderX as LeaderXType
 from .prompts import RenderedPrompt
 from .verify import find_quote
@@ -215,6 +215,8 @@ class Score:
     statements_right: int = 0
     invented_quotes: int = 0
     caught_quotes: int = 0
+    sections_right: int = 0
+    sections_checked: int = 0
     lost: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -241,6 +243,7 @@ class Score:
             "invented dates": self.dates["invented"],
             "statement recall": ratio(self.statements_found, self.statements_gold),
             "statement precision": ratio(self.statements_right, self.statements_system),
+            "fact sources right (body, headline, caption)": ratio(self.sections_right, self.sections_checked),
             "invented quotes": self.invented_quotes,
             "model quotes not in source (caught)": self.caught_quotes,
         }
@@ -299,6 +302,8 @@ def score_article(
             continue
         stop = merged.stops[pairs[gi]]
         s.stops_found += 1
+        s.sections_checked += 1
+        s.sections_right += _section(stop.sources) == gs.found_in
         s.dates[date_verdict(stop, gs)] += 1
         if briefing and (stop.city or stop.place) not in briefing:
             s.lost.append(f"{gold.article}: stop {gs.place}: merged but not in the rendered briefing")
@@ -310,12 +315,20 @@ def score_article(
     for gi, gq in enumerate(gold.statements):
         if gi in pairs:
             s.statements_found += 1
+            s.sections_checked += 1
+            s.sections_right += _section(verified[pairs[gi]].sources) == gq.found_in
         else:
             s.lost.append(f"{gold.article}: quote “{gq.quote_ko[:24]}…”: {_where(gq.quote_ko, raw, text)}")
     s.statements_right = len(pairs)
     s.invented_quotes = sum(1 for st in verified if find_quote(st.quote_ko, text) is None)
     s.caught_quotes = sum(1 for x in raw for st in x.statements if find_quote(st.quote_ko, text) is None)
     return s
+
+
+def _section(refs: Sequence[SourceRef]) -> str:
+    """Where the system says a fact stands: the body if any source has it there."""
+    sections = [r.section for r in refs]
+    return "body" if "body" in sections or not sections else sections[0]
 
 
 def _where(evidence: str, raw: Sequence[ChunkExtraction], text: str) -> str:

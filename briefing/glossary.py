@@ -72,6 +72,7 @@ _TITLE_WORDS = (
     "대통령|부통령|총리|부총리|장관|차관|차관보|국장|주지사|부지사|지사|시장|부시장|군수|대사|총영사|영사|"
     "의원|상원의원|하원의원|위원장|의장|총재|청장|국왕|왕세자|회장님|씨"
 )
+TITLE_WORDS = _TITLE_WORDS
 _TITLES = re.compile(rf"\s*(?:{_TITLE_WORDS})\s*$")
 # What may follow a name in Korean prose: a particle, a title, punctuation; never more syllables
 # of a longer word (이동수 is not in 이동수단).

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .attribution import speakers_of, titled_people
+from .attribution import names_person, speakers_of, titled_people
 from .dates import anchor_before, resolve_date
 from .glossary import ROLE, Glossary, Name, names_in, strip_title
 from .models import (
@@ -71,6 +71,31 @@ def locate(article: Article, words: str, start: int = 0, end: int | None = None)
         first = first or span
         pos = span[1]
     return first
+
+
+def _stop_evidence(
+    article: Article, place_ko: str, traveller: str, english: list[str], found: tuple[int, int]
+) -> tuple[int, int]:
+    """The place's mention that says the traveller was there: a paragraph naming both, in the body
+    if one does, else in a headline or caption ("오유성 … 퀸 크릭에서" only under a photo); failing
+    that, the place in the body."""
+    spans = []
+    pos = 0
+    while (hit := find_quote(place_ko, article.text[pos:])) is not None:
+        spans.append((pos + hit[0], pos + hit[1]))
+        pos += hit[1]
+    text = article.text
+
+    def paragraph(span: tuple[int, int]) -> str:
+        end = text.find("\n\n", span[1])
+        return text[text.rfind("\n\n", 0, span[0]) + 1 : end if end >= 0 else len(text)]
+
+    named = [sp for sp in spans if names_person(paragraph(sp), traveller, english)]
+    body = [sp for sp in spans if article.section_at(sp[0]) == "body"]
+    for choice in ([sp for sp in named if sp in body], named, body):
+        if choice:
+            return choice[0]
+    return found
 
 
 def _ref(article: Article, start: int, end: int) -> SourceRef:
@@ -222,10 +247,8 @@ class _Merger:
                 people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
                 if not name.official:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
-            # the body, wherever in the article it names the place, is the stop's source
-            ref = _ref(
-                art, *(span if art.section_at(span[0]) == "body" else locate(art, sx.place_ko) or span)
-            )
+            english = self.people.get(art.id, {}).get(traveller.name_ko, [])
+            ref = _ref(art, *_stop_evidence(art, sx.place_ko, traveller.name_ko, english, span))
             known_place = self.places.find(sx.place_ko) or self.places.find(sx.city)
             city, region, country = (
                 (known_place.city, known_place.region, known_place.country)

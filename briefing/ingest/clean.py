@@ -115,7 +115,7 @@ def clean_page(raw: str) -> CleanResult:
     meta = ArticleMeta()
     stats: Counter[str] = Counter()
     lines = [normalise_line(x) for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = _drop_footers([x for x in lines if x], meta, stats)
+    lines = _drop_footers([furniture.strip_tail(x) for x in lines if x], meta, stats)
 
     blocks: list[tuple[SectionKind, str]] = []
     in_body = False
@@ -149,7 +149,8 @@ def clean_page(raw: str) -> CleanResult:
         line = furniture.strip_credit(line)
         if in_body:
             blocks.append(("body", line))
-        elif furniture.is_sentence(line):
+        elif furniture.is_prose(line) or len(line) >= 80:
+            # the body starts with a finished sentence: a sub-headline may end in "중요"" but not "다."
             in_body = True
             blocks.append(("body", line))
         elif meta.title is None:
@@ -251,8 +252,9 @@ def build_article(
     if meta.published is None:
         notes.append("publication date unknown: relative dates stay unresolved")
     title = normalise_line(meta.title) if meta.title else None
-    if title and any(re.sub(r"\s+", "", title) == re.sub(r"\s+", "", b[1]) for b in blocks):
-        title = None  # the headline also stands as a block: once is enough
+    if title:  # the headline also stands as a block (the page's own title line): once, as the headline
+        key = re.sub(r"\s+", "", title)
+        blocks = [b for b in blocks if re.sub(r"\s+", "", b[1]) != key]
     text, sections = assemble(title, blocks)
     return Article(
         id=article_id,

@@ -24,6 +24,7 @@ _TRAILING_CREDIT = re.compile(
     r"|\s*[\(\[]\s*(?:사진|자료|그래픽)\s*[=:]\s*[^()\[\]]{1,30}[\)\]]"
     r"|\s*/\s*(?:사진\s*=?\s*)?[\w가-힣&·]{1,15}(?:\s*제공)?"
     r"|\s*(?:사진\s*=\s*|사진\s*제공\s*=?\s*)[\w가-힣&·]{1,15}(?:\s*제공)?"
+    r"|(?<=[.。])\s*[\w가-힣&·]{1,15}\s*제공"
     r"|\s*[©ⓒ]\s*[\w가-힣 .&]{0,20}"
     r"|\s*\[(?:[A-Z][A-Z&.\s]{2,40}|Courtesy of [^\]]{1,40}|Yonhap|YONHAP|NEWS1|NEWSIS)\]"
     r"|\s*\((?:Yonhap|Courtesy of [^)]{1,40}|[A-Z][A-Z&.\s]{2,30})\))\s*$"
@@ -54,7 +55,8 @@ BULLET = re.compile(r"^[-•·▶▷☞◇○●■□※]\s*")
 _CAPTION_CREDIT = re.compile(
     r"(?:/\s*[\w가-힣&·]{1,15}(?:\s*제공)?|\[사진=?[^\]]*\]|\(사진=?[^)]*\)|[\(\[]\s*[\w가-힣 &]{1,20}\s*제공\s*[\)\]]|"
     r"사진\s*=\s*[\w가-힣&·]{1,15}(?:\s*제공)?|\[(?:[A-Z][A-Z&.\s]{2,40}|Courtesy of [^\]]{1,40})\]|"
-    r"\((?:Yonhap|Courtesy of [^)]{1,40})\)|[©ⓒ]\s*[\w가-힣 .&]{0,20})\s*$"
+    r"\((?:Yonhap|Courtesy of [^)]{1,40})\)|[©ⓒ]\s*[\w가-힣 .&]{0,20}|(?<=[.。])\s*[\w가-힣&·]{1,15}\s*제공|"
+    r"(?<=[.])\s*\([A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3}\))\s*$"
 )
 _KO_BYLINE = re.compile(r"^([가-힣]{2,4})\s*(?:기자|특파원|선임기자|객원기자)(?:\s*[\w.+-]+@[\w.-]+)?\s*$")
 _EN_BYLINE = re.compile(r"^By\s+([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})(?:\s*[,|(].*)?$")
@@ -81,6 +83,15 @@ class Dateline:
     place: str
     byline: str | None
     prefix_length: int
+
+
+_TAIL_NOISE = re.compile(r"(?:\s*\|+|\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)+\s*$")
+_DATE_STAMP = re.compile(r"\s+\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*$")
+
+
+def strip_tail(line: str) -> str:
+    """A line without what page layouts append: a table border, an e-mail address."""
+    return _TAIL_NOISE.sub("", line)
 
 
 def is_copyright(line: str) -> bool:
@@ -113,6 +124,7 @@ def is_prose(line: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """Photo captions end with a credit ("… 있다./LG전자", "[사진=LG전자]", "(LG전자 제공)")."""
+    line = _DATE_STAMP.sub("", line)  # photo desks stamp the date after the credit
     m = _CAPTION_CREDIT.search(line)
     if not m:
         return False
