@@ -297,13 +297,13 @@ class _Merger:
                 )
             quote_ko = art.text[span[0] : span[1]] if span else st.quote_ko
             # English coverage: the quote is already English and verified verbatim; never reworded.
-            english = span is not None and not _HANGUL.search(quote_ko)
+            in_english = span is not None and not _HANGUL.search(quote_ko)
             self.add_statement(
                 Statement(
                     speaker_ko=speaker.ko,
                     speaker_en=speaker.en,
                     quote_ko=quote_ko,
-                    quote_en=quote_ko if english else self.g.enforce_terms(st.quote_en)[0],
+                    quote_en=quote_ko if in_english else self.g.enforce_terms(st.quote_en)[0],
                     topic=st.topic.strip() or "general",
                     speech=st.speech,
                     verified=span is not None,
