@@ -49,7 +49,10 @@ class Mention:
 class Gazetteer:
     """Korean and English place names → ``Place``; ``find`` picks the most specific one named."""
 
-    def __init__(self, places: list[tuple[list[str], list[str], Place]]) -> None:
+    def __init__(
+        self, places: list[tuple[list[str], list[str], Place]], not_places: list[str] | None = None
+    ) -> None:
+        self._traps = [_norm(w) for w in not_places or []]
         self._names: dict[str, Place] = {}
         self._latin: dict[str, Place] = {}
         for ko_names, en_names, place in places:
@@ -81,7 +84,7 @@ class Gazetteer:
                 country=item["country"],
             )
             entries.append((ko, en, place))
-        return cls(entries)
+        return cls(entries, data.get("not_places", []))
 
     def mentions(self, text: str) -> list[Mention]:
         """Every place named in ``text``, longest name first where names overlap.
@@ -103,6 +106,9 @@ class Gazetteer:
                 first = next((k for k, i in enumerate(keep) if i >= m.start()), len(keep))
                 last = next((k for k, i in enumerate(keep) if i >= m.end()), len(keep))
                 found.append(Mention(first, last, self._latin[m[0].lower()]))
+        # A word that holds a place name without being a place ("대전환") hides it.
+        traps = [(m.start(), m.end()) for w in self._traps for m in re.finditer(re.escape(w), compact)]
+        found = [x for x in found if not any(a <= x.start and x.end <= b for a, b in traps)]
         # A name inside a longer place name is not a mention ("워싱턴" inside "워싱턴주").
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []

@@ -27,7 +27,8 @@ _TRAILING_CREDIT = re.compile(
     r"|(?<=[.。])\s*[\w가-힣&·]{1,15}\s*제공"
     r"|\s*[©ⓒ]\s*[\w가-힣 .&]{0,20}"
     r"|\s*\[(?:[A-Z][A-Z&.\s]{2,40}|Courtesy of [^\]]{1,40}|Yonhap|YONHAP|NEWS1|NEWSIS)\]"
-    r"|\s*\((?:Yonhap|Courtesy of [^)]{1,40}|[A-Z][A-Z&.\s]{2,30})\))\s*$"
+    r"|\s*\((?:Yonhap|Courtesy of [^)]{1,40}|[A-Z][A-Z&.\s]{2,30})\)"
+    r"|(?<=[.])\s*\([A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3}\))\s*$"
 )
 # Where a page's own footer begins: polls, "read it at the outlet", headline lists.
 _FOOTER = re.compile(
@@ -95,7 +96,11 @@ def strip_tail(line: str) -> str:
 
 
 def is_copyright(line: str) -> bool:
-    return bool(_COPYRIGHT.search(line)) and not is_prose(strip_credit(line))
+    """A line that is a copyright or credit mark, not prose or a caption with a mark glued on."""
+    if not _COPYRIGHT.search(line):
+        return False
+    rest = strip_credit(line)
+    return not (len(rest) >= 8 and rest != line and _SENTENCE_END.search(rest)) and not is_prose(rest)
 
 
 def is_footer_start(line: str) -> bool:
