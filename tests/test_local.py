@@ -115,7 +115,8 @@ def test_interrupted_assembly_is_cleaned_up(parts: tuple[list[Path], str, int], 
 def fake_local(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     model = tmp_path / "tiny.gguf"
     model.write_bytes(b"GGUF")
-    monkeypatch.setattr(local, "server_binary", lambda: FAKE_SERVER)
+    # started with the running interpreter: no activated venv or python3 on PATH needed
+    monkeypatch.setattr(local, "server_binary", lambda: [sys.executable, str(FAKE_SERVER)])
     monkeypatch.setenv("BRIEFING_LOCAL_MODEL", str(model))
     yield tmp_path
 
