@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -165,6 +166,31 @@ def settings_from(args: argparse.Namespace) -> object:
     )
 
 
+def warning_kind(warning: str) -> str:
+    """A warning without its particulars (article id, names, quoted words, numbers): what repeats."""
+    kind = re.sub(r"^[\w.\-]+: ", "", warning)
+    kind = re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”", "…", kind)
+    kind = re.sub(r"\S*[가-힣]\S*", "…", kind)
+    return re.sub(r"\d+", "N", kind)
+
+
+def report_warnings(warnings: Sequence[str], quiet: bool, log_path: Path | None) -> None:
+    """Every warning on stderr; with ``-q`` one line per kind with a count, details in the call log."""
+    if not quiet:
+        for warning in warnings:
+            say(f"warning: {warning}")
+        return
+    from collections import Counter
+
+    from .cache import CallLog
+
+    CallLog(log_path).write({"event": "warnings", "warnings": list(warnings)})
+    for kind, n in Counter(warning_kind(w) for w in warnings).items():
+        say(f"warning: {kind}" if n == 1 else f"warning ({n}×): {kind}")
+    if warnings and log_path:
+        say(f"{len(warnings)} warning(s) in full in {log_path}")
+
+
 def output_file(path: Path | None) -> Path | None:
     """``-o`` must name a file: checked before any work, so a typo costs no model run."""
     if path is not None and path.is_dir():
@@ -203,8 +229,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         say(f"cost {price} (cached-input discounts not applied)")
     for err in result.input_errors:
         say(f"skipped {err}")
-    for warning in result.data.merged.warnings:
-        say(f"warning: {warning}")
+    report_warnings(result.data.merged.warnings, args.quiet, effective.call_log_path)
     for f in stats.failures:
         say(f"failed {f.path} chunk {f.chunk_index}: {f.kind} ({f.detail}); run again to retry it")
     if args.output:

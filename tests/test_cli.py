@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -89,3 +90,17 @@ def test_output_naming_a_directory_is_one_line_before_any_work(
     err = capsys.readouterr().err
     assert code == 2 and "is a directory; give a file name" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_quiet_groups_repeated_warnings_and_logs_them_in_full(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.cli import report_warnings
+
+    log = tmp_path / "calls.jsonl"
+    warnings = [f"a{i}: name not in glossary: 홍길동{i} shown as 'Hong Gil-dong{i}'" for i in range(300)]
+    report_warnings([*warnings, "b: publication date unknown; relative dates left unresolved"], True, log)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == "briefing: warning (300×): name not in glossary: … shown as …"
+    assert len(err) == 3 and "301 warning(s) in full" in err[2]
+    assert len(json.loads(log.read_text("utf-8"))["warnings"]) == 301
