@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,31 +127,32 @@ def extract_articles(
     stats: RunStats,
     progress: Progress | None = None,
 ) -> list[ChunkResult]:
-    """Chunk and extract ``articles`` (a list, or a generator consumed as calls go out).
+    """Chunk every article first (so progress knows its total), then extract the chunks.
 
     Raises:
         LLMError: every chunk failed (nothing worth writing).
         FatalLLMError: the endpoint rejects every call.
     """
     paths: dict[str, str] = {}
-
-    def chunks() -> Iterator[Chunk]:
-        for article in articles:
-            paths[article.id] = article.path
-            for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
-                stats.chunks += 1
-                yield chunk
-
+    todo: list[Chunk] = []
+    for article in articles:  # chunked first: reading is fast, and the progress line knows its total
+        paths[article.id] = article.path
+        todo += chunk_article(article, settings.chunk_budget, settings.context_tokens)
+    stats.chunks = len(todo)
+    if progress and todo:
+        progress(f"{len(todo)} chunk(s) from {len(paths)} article(s) to extract")
     done = 0
+    started = time.monotonic()
 
     def on_done(result: ChunkResult) -> None:
         nonlocal done
         done += 1
         if progress:
             state = "failed" if result.failure else ("cached" if result.cached else "ok")
-            progress(f"[{done}/{stats.chunks}] {result.chunk.article_id} chunk {result.chunk.index}: {state}")
+            where = f"{result.chunk.article_id} chunk {result.chunk.index}: {state}"
+            progress(f"{progress_count(done, len(todo), time.monotonic() - started)} {where}")
 
-    results = extract_chunks(chunks(), paths, llm, get_prompt("extract"), settings.concurrency, on_done)
+    results = extract_chunks(todo, paths, llm, get_prompt("extract"), settings.concurrency, on_done)
     if results and all(r.failure for r in results):
         first = results[0].failure
         assert first is not None
@@ -164,6 +166,18 @@ def extract_articles(
         else:
             _count(stats, r.cached, r.attempts, r.usage)
     return results
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def progress_count(done: int, total: int, elapsed: float) -> str:
+    """ "[3/6 · 2m10s, about 2m10s left]": the estimate is the average so far times what is left."""
+    left = elapsed / done * (total - done) if done else 0.0
+    tail = f", about {_clock(left)} left" if done < total else ""
+    return f"[{done}/{total} · {_clock(elapsed)}{tail}]"
 
 
 def prompt_refs() -> list[str]:
@@ -192,7 +206,7 @@ def run(
     errors: list[InputError] = []
 
     def readable() -> Iterator[Article]:
-        """Articles as they are read: extraction starts while later files are still being read."""
+        """Articles as they are read; errors are kept for the summary."""
         for item in iter_articles(paths, published):
             if isinstance(item, InputError):
                 errors.append(item)

@@ -104,3 +104,11 @@ def test_quiet_groups_repeated_warnings_and_logs_them_in_full(
     assert err[0] == "briefing: warning (300×): name not in glossary: … shown as …"
     assert len(err) == 3 and "301 warning(s) in full" in err[2]
     assert len(json.loads(log.read_text("utf-8"))["warnings"]) == 301
+
+
+def test_progress_counts_all_chunks_first_and_estimates_what_is_left() -> None:
+    from briefing.pipeline import progress_count
+
+    assert progress_count(1, 4, 90.0) == "[1/4 · 1m30s, about 4m30s left]"
+    assert progress_count(4, 4, 300.0) == "[4/4 · 5m00s]"
+    assert progress_count(2, 6, 7.4) == "[2/6 · 7s, about 15s left]"
