@@ -149,8 +149,9 @@ def clean_page(raw: str) -> CleanResult:
         line = furniture.strip_credit(line)
         if in_body:
             blocks.append(("body", line))
-        elif furniture.is_prose(line) or len(line) >= 80:
-            # the body starts with a finished sentence: a sub-headline may end in "중요"" but not "다."
+        elif furniture.is_prose(line) or (len(line) >= 80 and furniture.HANGUL.search(line)):
+            # the body starts with a finished sentence: a sub-headline may end in "중요"" but not "다.";
+            # an English sub-headline is a long line without a full stop
             in_body = True
             blocks.append(("body", line))
         elif meta.title is None:
