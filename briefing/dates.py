@@ -193,7 +193,8 @@ def _resolve(text: str | None, published: dt.date | None, anchor: dt.date | None
 
 
 _MONTH_ONLY = re.compile(r"(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2})\s*월(?!\s*\d)")
-_YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*\d)")
+# "2023년" alone; "2030년까지" (a target) or "2030년 목표" is not when anything happened
+_YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d{2})\s*년(?!\s*(?:\d|까지|목표|이후|부터|전|이내|안에))")
 
 
 def _month_span(year: int, month: int, said: str, note: str | None = None) -> DateSpan:

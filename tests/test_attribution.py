@@ -79,3 +79,7 @@ def test_the_text_decides_only_when_it_names_the_speaker() -> None:
 def test_titled_subjects_are_people_and_quote_links_are_not() -> None:
     text = '안덕근 산업통상자원부 장관은 말했다. "좋다"라고 권 사장은 말했다. 마크 그린 하원의원이 왔다.'
     assert titled_people(text) == ["안덕근", "마크 그린"]
+
+
+def test_a_company_name_glued_before_a_name_is_not_part_of_it() -> None:
+    assert titled_people("LG전자 조주완 CEO가 발표했다.") == ["조주완"]

@@ -109,3 +109,8 @@ def test_report_dates_do_not_anchor() -> None:
     assert anchor_before(text, text.index("이날"), D(2018, 9, 24)) == D(
         2018, 9, 24
     )  # months don't anchor days
+
+
+@pytest.mark.parametrize("text", ["2030년까지", "2030년 목표", "2025년 이후"])
+def test_a_target_year_is_not_a_date(text: str) -> None:
+    assert resolve_date(text, D(2023, 8, 24)).start is None
