@@ -201,8 +201,18 @@ class Glossary:
             return Name(
                 entry.ko, entry.en, True, role.title if role else None, role.company if role else None
             )
-        if model_en and re.fullmatch(r"[A-Za-z .,'\-()]+", model_en.strip()):
-            return Name(name_ko, model_en.strip(), False)
+        if not _HANGUL.search(name_ko):
+            return Name(name_ko, name_ko, False)  # as English coverage writes it
+        korean = re.fullmatch(r"[가-힣]{2,4}", name_ko) is not None and name_ko[0] in _SURNAMES
+        latin = model_en is not None and re.fullmatch(r"[A-Za-z .'\-]+", model_en.strip()) is not None
+        if latin and model_en is not None:
+            spelled = model_en.strip()
+            if korean and _plausible_korean(name_ko, spelled):
+                return Name(name_ko, spelled, False)  # the press's spelling, checked against the Hangul
+            if not korean and len(spelled.split()) == len(name_ko.split()):
+                return Name(name_ko, spelled, False)  # a foreign name: its own spelling, word for word
+        # Otherwise code romanises: a small model gives leaders the wrong surname, or one man two
+        # spellings in one page.
         return Name(name_ko, romanise_name(name_ko), False)
 
     def resolve_person(self, mention: str, known: list[str]) -> str:
@@ -278,6 +288,45 @@ _SURNAMES = {
     "진": "Jin", "원": "Won", "현": "Hyun", "방": "Bang", "공": "Kong", "도": "Do", "석": "Seok",
 }
 # fmt: on
+
+
+_SURNAME_FORMS = {
+    "이": "lee yi rhee ri i", "박": "park bak pak", "최": "choi choe", "정": "jung jeong chung cheong",
+    "조": "cho jo joh", "강": "kang gang", "윤": "yoon yun", "장": "jang chang", "임": "lim im rim",
+    "오": "oh o", "신": "shin sin", "권": "kwon gwon", "안": "ahn an", "류": "ryu yoo yu lyu ryoo",
+    "유": "yoo yu ryu", "전": "jeon chun jun", "고": "ko go koh", "문": "moon mun", "손": "son sohn",
+    "배": "bae pae", "백": "baek paik paek", "구": "koo gu ku", "김": "kim gim", "주": "joo ju chu",
+    "현": "hyun hyeon", "서": "seo suh", "성": "sung seong", "노": "noh no roh", "허": "heo huh",
+}  # fmt: skip
+
+
+_SOUND_FOLDS = [("-", ""), ("oo", "u"), ("ou", "u"), ("eo", "o"), ("ae", "e"), ("ee", "i"), ("ea", "e"),
+                ("wo", "o"), ("sh", "s"), ("ch", "j"), ("g", "k"), ("b", "p"), ("d", "t"), ("r", "l")]  # fmt: skip
+
+
+def _sound(spelling: str) -> str:
+    """Romanisation variants folded together: "Soo-young" and "Su-yeong" sound alike."""
+    out = spelling.lower()
+    for a, b in _SOUND_FOLDS:
+        out = out.replace(a, b)
+    return out
+
+
+def _plausible_korean(name_ko: str, spelled: str) -> bool:
+    """An English spelling of a Korean name that keeps its surname and sounds like its given name
+    ("Jeong Cheol-dong", "Cheol-dong Jeong"); "Jo Suwon" for 조주완 is not one."""
+    import difflib
+
+    words = [w.lower() for w in re.split(r"[\s]+", spelled) if w]
+    if not 2 <= len(words) <= 3:
+        return False
+    surnames = set(_SURNAME_FORMS.get(name_ko[0], "").split()) | {_SURNAMES[name_ko[0]].lower()}
+    for i in (0, -1):
+        if words[i] in surnames:
+            given = _sound("".join(w for j, w in enumerate(words) if j != (i % len(words))))
+            ours = _sound(romanise_syllables(name_ko[1:]))
+            return difflib.SequenceMatcher(None, given, ours).ratio() >= 0.6
+    return False
 
 
 def romanise_syllables(text: str) -> str:

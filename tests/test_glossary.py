@@ -17,7 +17,7 @@ def test_unknown_names_are_romanised_and_not_official() -> None:
     g = default_glossary()
     name = g.person_name("홍길동")
     assert name.en == "Hong Gil-dong" and not name.official
-    assert g.person_name("홍길동", "Gildong Hong").en == "Gildong Hong"
+    assert g.person_name("홍길동", "Gildong Hong").en == "Gildong Hong"  # the press's spelling, plausible
 
 
 def test_abbreviated_mentions_resolve_to_the_full_name() -> None:
@@ -38,3 +38,13 @@ def test_terms_are_enforced_in_english_text() -> None:
 def test_romanisation() -> None:
     assert romanise_name("김두용") == "Kim Du-yong"
     assert romanise_name("박서준") == "Park Seo-jun"
+
+
+def test_a_korean_name_not_in_the_directory_is_romanised_by_code_whatever_the_model_says() -> None:
+    g = default_glossary()
+    assert g.person_name("홍길동", "Gil-dong Kong").en == "Hong Gil-dong"  # wrong surname: code decides
+    assert g.person_name("홍길동", "Hong Su-won").en == "Hong Gil-dong"  # not the given name
+    assert g.person_name("마테우슈 모라비에츠키", "Mateusz Morawiecki").en == "Mateusz Morawiecki"
+    assert (
+        g.person_name("마테우슈 모라비에츠키", "the Polish prime minister").en != "the Polish prime minister"
+    )
