@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import english
 from .attribution import names_person, speakers_of, titled_people
 from .dates import anchor_before, resolve_date
 from .glossary import ROLE, Glossary, Name, names_in, strip_title
@@ -131,6 +132,15 @@ class _Merger:
                 if self.g.is_person_name(bare) and names_in(art.text, bare):
                     people.setdefault(bare, [])
 
+    def english(self, art: Article, field: str, text: str | None) -> str | None:
+        """An English field as the page may show it: official terms, no Korean, no loops."""
+        if text is None:
+            return None
+        shown = english.english(self.g.enforce_terms(text)[0], self.g, self.places)
+        if shown is None:
+            self.warn(f"{art.id}: Korean left in an English field ({field}); not shown")
+        return shown
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
@@ -247,16 +257,16 @@ class _Merger:
                 people.append(Person(name_ko=name.ko, name_en=name.en, role=role, official=name.official))
                 if not name.official:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
-            english = self.people.get(art.id, {}).get(traveller.name_ko, [])
-            ref = _ref(art, *_stop_evidence(art, sx.place_ko, traveller.name_ko, english, span))
+            forms_en = self.people.get(art.id, {}).get(traveller.name_ko, [])
+            ref = _ref(art, *_stop_evidence(art, sx.place_ko, traveller.name_ko, forms_en, span))
             known_place = self.places.find(sx.place_ko) or self.places.find(sx.city)
             city, region, country = (
                 (known_place.city, known_place.region, known_place.country)
                 if known_place
                 else (sx.city, sx.region, sx.country)
             )
-            organisation = self.g.enforce_terms(sx.organisation)[0] if sx.organisation else None
-            purpose = self.g.enforce_terms(sx.purpose)[0] if sx.purpose else None
+            organisation = self.english(art, "organisation", sx.organisation)
+            purpose = self.english(art, "purpose", sx.purpose)
             self.add_stop(
                 Stop(
                     leader_ko=traveller.name_ko,
@@ -303,8 +313,10 @@ class _Merger:
                     speaker_ko=speaker.ko,
                     speaker_en=speaker.en,
                     quote_ko=quote_ko,
-                    quote_en=quote_ko if in_english else self.g.enforce_terms(st.quote_en)[0],
-                    topic=st.topic.strip() or "general",
+                    quote_en=quote_ko
+                    if in_english
+                    else self.english(art, "quote translation", st.quote_en) or "(not translated)",
+                    topic=english.topic(st.topic),
                     speech=st.speech,
                     verified=span is not None,
                     sources=[_ref(art, span[0], span[1]) if span else _chunk_ref(item)],
@@ -321,7 +333,7 @@ class _Merger:
             figure = Figure(
                 text_ko=art.text[span[0] : span[1]],
                 value_en=fx.value_en,
-                meaning=self.g.enforce_terms(fx.meaning)[0],
+                meaning=self.english(art, "figure meaning", fx.meaning) or "(not translated)",
                 verified=True,
                 sources=[_ref(art, span[0], span[1])],
             )

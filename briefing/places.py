@@ -147,6 +147,10 @@ class Gazetteer:
         found = [x for x in found if x.place.kind not in ("venue", "event") or fits(x.place)] or found
         return min(found, key=lambda x: (_SPECIFIC[x.place.kind], x.start)).place
 
+    def exact(self, name: str) -> Place | None:
+        """The place this Korean name is, written whole (no search inside a longer text)."""
+        return self._names.get(_norm(name))
+
     def knows(self, text: str) -> bool:
         return self.find(text) is not None
 
