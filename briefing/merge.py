@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import english
-from .attribution import names_person, speakers_of, titled_people
+from .attribution import speakers_of, titled_people
 from .dates import anchor_before, resolve_date
-from .glossary import ROLE, Glossary, Name, names_in, strip_title
+from .dedup import extend, ids, merge_stop, other_site, place_key, same_visit
+from .evidence import locate, ref, stop_evidence, titled
+from .glossary import Glossary, Name, names_in, strip_title
 from .models import (
     Article,
     ChunkExtraction,
-    DateSpan,
     Figure,
     Leader,
     MergedData,
@@ -35,7 +36,6 @@ from .verify import find_quote
 
 _HANGUL = re.compile(r"[가-힣]")
 _LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'.-]+(?:\s+[A-Z][a-zA-Z'.-]+){1,3}")
-_STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
 @dataclass
@@ -57,50 +57,6 @@ def _name(glossary: Glossary, name_ko: str, model_en: str | None = None, on: dt.
         org = name_ko.replace("관계자", "").strip()
         return Name(name_ko, f"{org} official (unnamed)".strip(), False)
     return glossary.person_name(name_ko, model_en, on)
-
-
-def locate(article: Article, words: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
-    """Where ``words`` stand in ``article.text[start:end]``: the first place in the body if there is
-    one (a headline repeats the body's words), else the first place at all."""
-    stop = len(article.text) if end is None else end
-    first = None
-    pos = start
-    while pos < stop and (hit := find_quote(words, article.text[pos:stop])) is not None:
-        span = (pos + hit[0], pos + hit[1])
-        if article.section_at(span[0]) == "body":
-            return span
-        first = first or span
-        pos = span[1]
-    return first
-
-
-def _stop_evidence(
-    article: Article, place_ko: str, traveller: str, english: list[str], found: tuple[int, int]
-) -> tuple[int, int]:
-    """The place's mention that says the traveller was there: a paragraph naming both, in the body
-    if one does, else in a headline or caption ("오유성 … 퀸 크릭에서" only under a photo); failing
-    that, the place in the body."""
-    spans = []
-    pos = 0
-    while (hit := find_quote(place_ko, article.text[pos:])) is not None:
-        spans.append((pos + hit[0], pos + hit[1]))
-        pos += hit[1]
-    text = article.text
-
-    def paragraph(span: tuple[int, int]) -> str:
-        end = text.find("\n\n", span[1])
-        return text[text.rfind("\n\n", 0, span[0]) + 1 : end if end >= 0 else len(text)]
-
-    named = [sp for sp in spans if names_person(paragraph(sp), traveller, english)]
-    body = [sp for sp in spans if article.section_at(sp[0]) == "body"]
-    for choice in ([sp for sp in named if sp in body], named, body):
-        if choice:
-            return choice[0]
-    return found
-
-
-def _ref(article: Article, start: int, end: int) -> SourceRef:
-    return SourceRef(article_id=article.id, start=start, end=end, section=article.section_at(start))
 
 
 class _Merger:
@@ -164,7 +120,7 @@ class _Merger:
             return True  # a directory person, named in Korean or (English coverage) in English
         if _LATIN_NAME.fullmatch(name_ko.strip()) and name_ko.strip() in article.text:
             return True  # a name as English coverage writes it
-        if names_in(article.text, name_ko) and ("관계자" in name_ko or _titled(name_ko, article.text)):
+        if names_in(article.text, name_ko) and ("관계자" in name_ko or titled(name_ko, article.text)):
             return True
         self.warn(
             f"{article.id}: {what} {name_ko!r} does not appear in the article as a named person; dropped"
@@ -258,7 +214,7 @@ class _Merger:
                 if not name.official:
                     self.warn(f"{art.id}: name not in glossary: {name.ko} shown as {name.en!r}")
             forms_en = self.people.get(art.id, {}).get(traveller.name_ko, [])
-            ref = _ref(art, *_stop_evidence(art, sx.place_ko, traveller.name_ko, forms_en, span))
+            evidence = ref(art, *stop_evidence(art, sx.place_ko, traveller.name_ko, forms_en, span))
             known_place = self.places.find(sx.place_ko) or self.places.find(sx.city)
             city, region, country = (
                 (known_place.city, known_place.region, known_place.country)
@@ -281,7 +237,7 @@ class _Merger:
                     people_met=people,
                     purposes=[purpose] if purpose else [],
                     status=status,
-                    sources=[ref],
+                    sources=[evidence],
                 )
             )
 
@@ -319,7 +275,7 @@ class _Merger:
                     topic=english.topic(st.topic),
                     speech=st.speech,
                     verified=span is not None,
-                    sources=[_ref(art, span[0], span[1]) if span else _chunk_ref(item)],
+                    sources=[ref(art, span[0], span[1]) if span else _chunk_ref(item)],
                 )
             )
 
@@ -335,13 +291,13 @@ class _Merger:
                 value_en=fx.value_en,
                 meaning=self.english(art, "figure meaning", fx.meaning) or "(not translated)",
                 verified=True,
-                sources=[_ref(art, span[0], span[1])],
+                sources=[ref(art, span[0], span[1])],
             )
             same = next((f for f in self.figures if _compact(f.text_ko) == _compact(figure.text_ko)), None)
             if same is None:
                 self.figures.append(figure)
             else:
-                _extend(same.sources, figure.sources)
+                extend(same.sources, figure.sources)
 
     def add_stop(self, new: Stop) -> None:
         """Merge ``new`` into a stop of the same leader and place whose dates agree.
@@ -350,23 +306,23 @@ class _Merger:
         a week of each other) with different dates are a conflict, shown on both; other visits to
         the same city on other days are simply other stops.
         """
-        place = _place_key(new)
+        place = place_key(new)
         for old in self.stops:
-            if old.leader_ko != new.leader_ko or _place_key(old) != place:
+            if old.leader_ko != new.leader_ko or place_key(old) != place:
                 continue
-            if not (old.dates.known and new.dates.known) and _other_site(old, new):
+            if not (old.dates.known and new.dates.known) and other_site(old, new):
                 continue  # two sites of one city, one undated: 서울대학교 is not 중앙대학교
             if old.dates.known and new.dates.known and not old.dates.overlaps(new.dates):
-                if _same_visit(old, new):
+                if same_visit(old, new):
                     msg = (
-                        f"reports differ: {old.dates.display()} ({_ids(old)}) vs "
-                        f"{new.dates.display()} ({_ids(new)})"
+                        f"reports differ: {old.dates.display()} ({ids(old)}) vs "
+                        f"{new.dates.display()} ({ids(new)})"
                     )
                     old.conflicts.append(msg)
                     new.conflicts.append(msg)
                     break
                 continue
-            _merge_stop(old, new)
+            merge_stop(old, new)
             return
         self.stops.append(new)
 
@@ -380,83 +336,13 @@ class _Merger:
                 if len(key) > len(other) and new.verified >= old.verified:
                     old.quote_ko, old.quote_en, old.verified = new.quote_ko, new.quote_en, new.verified
                     old.sources[:0] = new.sources
-                _extend(old.sources, new.sources)
+                extend(old.sources, new.sources)
                 return
         self.statements.append(new)
 
 
-def _titled(name_ko: str, text: str) -> bool:
-    """Somewhere the name stands in prose with a title or role within a few words, not inside
-    quoted JSON keys and values."""
-    for m in re.finditer(re.escape(name_ko), text):
-        after = re.split(r'["{}:]', text[m.end() : m.end() + 40], maxsplit=1)[0]
-        after = re.sub(r"\[\d{6}\]|\([^)]{0,30}\)", "", after)[:24]  # stock codes, brackets
-        before = re.split(r'["{}:]', text[max(0, m.start() - 15) : m.start()])[-1]
-        if ROLE.search(after) or ROLE.search(before):
-            return True
-    return False
-
-
 def _chunk_ref(item: ArticleExtraction) -> SourceRef:
     return SourceRef(article_id=item.article.id, start=item.start, end=item.end)
-
-
-def _ids(stop: Stop) -> str:
-    return ", ".join(dict.fromkeys(s.article_id for s in stop.sources))
-
-
-def _extend(target: list[SourceRef], more: list[SourceRef]) -> None:
-    for ref in more:
-        if ref not in target:
-            target.append(ref)
-
-
-def _same_visit(a: Stop, b: Stop) -> bool:
-    """Different articles, the same place as written or organisation, dates within a week."""
-    if {s.article_id for s in a.sources} & {s.article_id for s in b.sources}:
-        return False
-    same_site = _compact(a.place_ko) == _compact(b.place_ko) or bool(
-        {_compact(o) for o in a.organisations} & {_compact(o) for o in b.organisations}
-    )
-    assert a.dates.start and b.dates.start
-    return same_site and abs((a.dates.start - b.dates.start).days) <= 7
-
-
-def _other_site(a: Stop, b: Stop) -> bool:
-    """Places written differently, neither inside the other, in one article: two sites."""
-    x, y = _compact(a.place_ko), _compact(b.place_ko)
-    same_article = {s.article_id for s in a.sources} & {s.article_id for s in b.sources}
-    return bool(same_article) and x not in y and y not in x
-
-
-def _place_key(stop: Stop) -> str:
-    return _compact(stop.city) if stop.city else _compact(stop.place_ko)
-
-
-def _better_dates(a: DateSpan, a_scope: str, b: DateSpan, b_scope: str) -> bool:
-    """True when ``b`` is a better date for a stop than ``a``: known, stop-specific, narrower."""
-    if not b.known:
-        return False
-    if not a.known:
-        return True
-    if a_scope != b_scope:
-        return b_scope == "stop"
-    return bool(b.start and b.end and a.start and a.end and (b.end - b.start) < (a.end - a.start))
-
-
-def _merge_stop(old: Stop, new: Stop) -> None:
-    if _better_dates(old.dates, old.date_applies_to, new.dates, new.date_applies_to):
-        old.dates, old.date_applies_to = new.dates, new.date_applies_to
-    for attr in ("city", "region", "country"):
-        if getattr(old, attr) is None:
-            setattr(old, attr, getattr(new, attr))
-    old.organisations += [o for o in new.organisations if o not in old.organisations]
-    seen = {p.name_ko for p in old.people_met}
-    old.people_met += [p for p in new.people_met if p.name_ko not in seen]
-    old.purposes += [p for p in new.purposes if p not in old.purposes]
-    if _STATUS_RANK[new.status] > _STATUS_RANK[old.status]:
-        old.status = new.status
-    _extend(old.sources, new.sources)
 
 
 def source_info(article: Article) -> SourceInfo:
