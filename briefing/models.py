@@ -67,12 +67,6 @@ class Article(_Model):
     def paragraphs(self) -> list[str]:
         return self.text.split("\n\n") if self.text else []
 
-    @property
-    def body_start(self) -> int:
-        """Where the body begins: after the headline and sub-headlines, which come first."""
-        front = [s for s in self.sections if s.kind in ("headline", "subtitle")]
-        return front[-1].end + 2 if front else 0
-
     def body_only(self) -> Article:
         """The same article with only its body paragraphs as text (offsets are into that text)."""
         if not self.sections:

@@ -151,9 +151,6 @@ class Gazetteer:
         """The place this Korean name is, written whole (no search inside a longer text)."""
         return self._names.get(_norm(name))
 
-    def knows(self, text: str) -> bool:
-        return self.find(text) is not None
-
 
 def _norm(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
