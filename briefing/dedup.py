@@ -14,7 +14,8 @@ from .models import DateSpan, SourceRef, Stop
 _STATUS_RANK = {"unknown": 0, "planned": 1, "done": 2}
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
+    """Text as compared for sameness: NFC, no whitespace, lower case."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
 
 
@@ -32,8 +33,8 @@ def same_visit(a: Stop, b: Stop) -> bool:
     """Different articles, the same place as written or organisation, dates within a week."""
     if {s.article_id for s in a.sources} & {s.article_id for s in b.sources}:
         return False
-    same_site = _compact(a.place_ko) == _compact(b.place_ko) or bool(
-        {_compact(o) for o in a.organisations} & {_compact(o) for o in b.organisations}
+    same_site = compact(a.place_ko) == compact(b.place_ko) or bool(
+        {compact(o) for o in a.organisations} & {compact(o) for o in b.organisations}
     )
     assert a.dates.start and b.dates.start
     return same_site and abs((a.dates.start - b.dates.start).days) <= 7
@@ -41,13 +42,13 @@ def same_visit(a: Stop, b: Stop) -> bool:
 
 def other_site(a: Stop, b: Stop) -> bool:
     """Places written differently, neither inside the other, in one article: two sites."""
-    x, y = _compact(a.place_ko), _compact(b.place_ko)
+    x, y = compact(a.place_ko), compact(b.place_ko)
     same_article = {s.article_id for s in a.sources} & {s.article_id for s in b.sources}
     return bool(same_article) and x not in y and y not in x
 
 
 def place_key(stop: Stop) -> str:
-    return _compact(stop.city) if stop.city else _compact(stop.place_ko)
+    return compact(stop.city) if stop.city else compact(stop.place_ko)
 
 
 def better_dates(a: DateSpan, a_scope: str, b: DateSpan, b_scope: str) -> bool:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import english
 from .attribution import speakers_of, titled_people
 from .dates import anchor_before, resolve_date
-from .dedup import extend, ids, merge_stop, other_site, place_key, same_visit
+from .dedup import compact, extend, ids, merge_stop, other_site, place_key, same_visit
 from .evidence import locate, ref, stop_evidence, titled
 from .glossary import Glossary, Name, names_in, strip_title
 from .models import (
@@ -46,10 +45,6 @@ class ArticleExtraction:
     start: int
     end: int
     extraction: ChunkExtraction
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text)).lower()
 
 
 def _name(glossary: Glossary, name_ko: str, model_en: str | None = None, on: dt.date | None = None) -> Name:
@@ -293,7 +288,7 @@ class _Merger:
                 verified=True,
                 sources=[ref(art, span[0], span[1])],
             )
-            same = next((f for f in self.figures if _compact(f.text_ko) == _compact(figure.text_ko)), None)
+            same = next((f for f in self.figures if compact(f.text_ko) == compact(figure.text_ko)), None)
             if same is None:
                 self.figures.append(figure)
             else:
@@ -327,11 +322,11 @@ class _Merger:
         self.stops.append(new)
 
     def add_statement(self, new: Statement) -> None:
-        key = _compact(new.quote_ko)
+        key = compact(new.quote_ko)
         for old in self.statements:
             if old.speaker_ko != new.speaker_ko:
                 continue
-            other = _compact(old.quote_ko)
+            other = compact(old.quote_ko)
             if key in other or other in key:
                 if len(key) > len(other) and new.verified >= old.verified:
                     old.quote_ko, old.quote_en, old.verified = new.quote_ko, new.quote_en, new.verified
