@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .answers import ChunkPoints
 from .config import OutputMode
 from .errors import InputError
 from .glossary import default_glossary
@@ -26,6 +27,7 @@ from .llm import Completion, response_schema
 from .merge import ArticleExtraction, merge
 from .models import Article, ChunkExtraction, MergedData, SectionKind, SourceRef, Statement, Stop, Synthesis
 from .models import LeaderX as LeaderXType
+from .pointing import number_chunk, point_at
 from .prompts import RenderedPrompt
 from .verify import find_quote
 
@@ -446,13 +448,14 @@ class OracleLLM:
         return response_schema(schema)
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
-        if schema is ChunkExtraction:
+        if schema is ChunkPoints:  # the perfect model points at the sentences that hold the gold
             gold = self.by_article.get(prompt.source or "")
-            value: BaseModel = (
+            facts = (
                 oracle_answer(gold, prompt.data)
                 if gold
                 else ChunkExtraction(leaders=[], stops=[], statements=[], figures=[])
             )
+            value: BaseModel = point_at(facts, number_chunk(prompt.data))
         else:
             value = Synthesis(summary=["(oracle run: no summary)"], common_threads=[], differences=[])
         return Completion(value=schema.model_validate(value.model_dump()))

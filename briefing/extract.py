@@ -1,18 +1,24 @@
 """Extract: send every chunk through the versioned ``extract`` prompt, concurrently.
 
-A failed chunk becomes a ``ChunkFailure`` and the run goes on; a fatal error (bad key, unknown
-model) cancels what has not started and is raised.
+The model sees the chunk's sentences and quotations numbered and answers with pointers
+(``ChunkPoints``); code cuts the facts from the text (``pointing.resolve``). An answer that still
+writes Korean into an English field is asked once more; what is left is repaired or dropped in
+merge. A failed chunk becomes a ``ChunkFailure`` and the run goes on; a fatal error (bad key,
+unknown model) cancels what has not started and is raised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from .answers import ChunkPoints
 from .concurrency import map_ordered
 from .errors import CallFailed
 from .llm import LLM, Completion, Usage, schema_hint
 from .models import Chunk, ChunkExtraction, ChunkFailure
+from .places import default_gazetteer
+from .pointing import korean_in_english, number_chunk, resolve
 from .prompts import Prompt, RenderedPrompt
 
 
@@ -24,27 +30,45 @@ class ChunkResult:
     cached: bool = False
     attempts: int = 0
     usage: Usage | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def render_extract(prompt: Prompt, chunk: Chunk, llm: LLM) -> RenderedPrompt:
     rendered = prompt.render(
         data=chunk.text,
-        text=chunk.text,
+        text=number_chunk(chunk.text).render(),
         context=chunk.context,
-        schema_json=schema_hint(llm, ChunkExtraction),
+        schema_json=schema_hint(llm, ChunkPoints),
     )
     return replace(rendered, source=chunk.article_id)
 
 
+_REASK = (
+    "Some English fields of that answer contain Korean ({fields}). Answer again, the same JSON "
+    "with those fields written in English only."
+)
+
+
 def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
+    rendered = render_extract(prompt, chunk, llm)
     try:
-        done: Completion[ChunkExtraction] = llm.complete(render_extract(prompt, chunk, llm), ChunkExtraction)
+        done: Completion[ChunkPoints] = llm.complete(rendered, ChunkPoints)
+        attempts, usage = done.attempts, done.usage
+        if fields := korean_in_english(done.value):  # once: a second answer or the code's repair
+            again = replace(rendered, user=rendered.user + "\n" + _REASK.format(fields=", ".join(fields)))
+            retry: Completion[ChunkPoints] = llm.complete(again, ChunkPoints)
+            attempts += retry.attempts
+            if usage and retry.usage:
+                usage.add(retry.usage)
+            if len(korean_in_english(retry.value)) < len(fields):
+                done = retry
     except CallFailed as e:
         failure = ChunkFailure(
             article_id=chunk.article_id, path=path, chunk_index=chunk.index, kind=e.kind, detail=e.detail
         )
         return ChunkResult(chunk, None, failure)
-    return ChunkResult(chunk, done.value, None, done.cached, done.attempts, done.usage)
+    resolved = resolve(done.value, number_chunk(chunk.text), default_gazetteer())
+    return ChunkResult(chunk, resolved.extraction, None, done.cached, attempts, usage, resolved.notes)
 
 
 def extract_chunks(
@@ -60,7 +84,7 @@ def extract_chunks(
     Raises:
         FatalLLMError: the endpoint rejects every call; chunks not yet started are cancelled.
     """
-    llm.request_schema(ChunkExtraction)  # build the cached schema once, before threads race to
+    llm.request_schema(ChunkPoints)  # build the cached schema once, before threads race to
     return map_ordered(
         lambda c: _one(llm, prompt, c, paths.get(c.article_id, "")), chunks, concurrency, on_done
     )

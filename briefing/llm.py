@@ -75,6 +75,9 @@ class LLM(Protocol):
 # --- schemas ------------------------------------------------------------------------------------
 
 
+_BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "pattern", "minimum", "maximum")
+
+
 @functools.cache
 def response_schema(
     model: type[BaseModel], max_items: int | None = None, max_string: int | None = None
@@ -84,28 +87,36 @@ def response_schema(
     References are inlined, every property is required (optional ones are nullable), extra keys
     are forbidden, and ``default``/``title`` are dropped. ``max_items``/``max_string`` add length
     bounds, which grammar-constrained local servers enforce (they stop a small model repeating one
-    list item until ``max_tokens``); OpenAI's strict mode rejects them, so they are off by default.
+    list item until ``max_tokens``); with them, the bounds and string patterns a model declares
+    (``briefing/answers.py``) are kept too. OpenAI's strict mode rejects such keywords, so without
+    bounds they are all dropped.
     Cached (building it costs milliseconds): callers must not modify the result.
     """
     raw = model.model_json_schema()
     defs = raw.pop("$defs", {})
+    bounded = bool(max_items or max_string)
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
             if "$ref" in node:
                 return walk(copy.deepcopy(defs[node["$ref"].split("/")[-1]]))
+            dropped = ("default", "title") if bounded else ("default", "title", *_BOUNDS)
             out = {
                 k: ({name: walk(sub) for name, sub in v.items()} if k == "properties" else walk(v))
                 for k, v in node.items()
-                if k not in ("default", "title")  # keywords; a *property* named "title" stays
+                if k not in dropped  # keywords; a *property* named "title" stays
             }
+            if bounded and "anyOf" in out:  # a nullable field: its bounds go on the non-null branch
+                for branch in out["anyOf"]:
+                    if branch.get("type") in ("string", "integer"):
+                        branch.update({k: out.pop(k) for k in _BOUNDS if k in out})
             if out.get("type") == "object" and "properties" in out:
                 out["required"] = list(out["properties"])
                 out["additionalProperties"] = False
             if out.get("type") == "array" and max_items:
-                out["maxItems"] = max_items
+                out.setdefault("maxItems", max_items)
             if out.get("type") == "string" and max_string:
-                out["maxLength"] = max_string
+                out.setdefault("maxLength", max_string)
             return out
         if isinstance(node, list):
             return [walk(x) for x in node]

@@ -52,7 +52,7 @@ class PromptFile(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     version: int = Field(ge=1)
     description: str = Field(min_length=1)
-    schema_: Literal["ChunkExtraction", "Synthesis", "TranslationX"] = Field(alias="schema")
+    schema_: Literal["ChunkPoints", "ChunkExtraction", "Synthesis", "TranslationX"] = Field(alias="schema")
     params: PromptParams = PromptParams()
     system: str = Field(min_length=1)
     user: str = Field(min_length=1)

@@ -37,11 +37,12 @@ from mockllm import FIXTURES, Replay, chunk_of, completion, prompt_id
 from briefing.chunk import chunk_article, estimate_tokens
 from briefing.cli import main
 from briefing.errors import InputError
+from briefing.pointing import number_chunk
 from briefing.readers import load_articles
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 SEED_000 = SEEDS / "000_966c19d44f95361a.txt"
-EMPTY = {"leaders": [], "stops": [], "statements": [], "figures": []}
+EMPTY = {"L": [], "S": [], "Q": [], "F": []}
 SYNTHESIS = {
     "summary": ["Hand-written test synthesis: the leaders' trips as extracted."],
     "common_threads": [],
@@ -427,10 +428,11 @@ def test_cli_100_kb_single_line_is_chunked(
     assert run.sources == [str(d / "one_line.txt")]
     [article], _ = load_articles([d / "one_line.txt"])
     assert article.text == line
-    expected = [c.text for c in chunk_article(article, 800, 60)]
+    chunks = chunk_article(article, 800, 60)
+    expected = [number_chunk(c.text).render() for c in chunks]  # as the prompt shows them
     assert len(expected) > 20
     assert sorted(llm.chunks) == sorted(expected)  # every chunk sent once, none other
-    assert max(estimate_tokens(c) for c in llm.chunks) <= 800
+    assert max(estimate_tokens(c.text) for c in chunks) <= 800
     assert "one_line: no LG leader's trip or statement found in this article" in run.warnings
 
 

@@ -12,6 +12,8 @@ import respx
 from conftest import SEEDS
 from mockllm import chunk_of, completion
 
+from briefing.answers import ChunkPoints
+from briefing.chunk import chunk_article
 from briefing.cli import main
 from briefing.evaluate import (
     GoldDate,
@@ -29,6 +31,7 @@ from briefing.evaluate import (
 from briefing.glossary import default_glossary
 from briefing.merge import ArticleExtraction, merge
 from briefing.models import ChunkExtraction, DateSpan, Stop
+from briefing.pointing import number_chunk, point_at
 from briefing.readers import load_articles
 
 GOLD = Path(__file__).resolve().parents[1] / "eval" / "seeds.gold.jsonl"
@@ -129,14 +132,19 @@ def test_gold_file_is_valid_and_its_quotes_are_verbatim() -> None:
             assert s.place_ko in text and (s.date_text is None or s.date_text in text)
 
 
-def _oracle(chunk: str) -> ChunkExtraction:
-    """The perfect answer for a chunk: the gold of the one article whose text holds the chunk."""
+def _oracle(shown: str) -> ChunkPoints:
+    """The perfect answer for a chunk as the prompt shows it (numbered): the pointers to the gold
+    of the one article whose text holds the chunk."""
     articles = {a.path: a for a in load_articles([SEEDS])[0]}
     golds = load_gold(GOLD)
-    owners = [g for g, path in zip(golds, resolve_articles(golds, GOLD, SEEDS), strict=True)
-              if chunk in articles[str(path)].text]  # fmt: skip
-    assert len(owners) == 1
-    return oracle_answer(owners[0], chunk)
+    for gold, path in zip(golds, resolve_articles(golds, GOLD, SEEDS), strict=True):
+        article = articles[str(path)]
+        for budget in (150, 800):
+            for chunk in chunk_article(article, budget):
+                numbered = number_chunk(chunk.text)
+                if numbered.render() == shown:
+                    return point_at(oracle_answer(gold, chunk.text), numbered)
+    raise AssertionError("no seed chunk is shown like this")
 
 
 @pytest.fixture
@@ -190,7 +198,7 @@ def test_eval_table_names_where_a_fact_was_lost(
             content: dict[str, object] = {"summary": ["a", "b", "c"], "common_threads": [], "differences": []}
         else:
             x = _oracle(chunk_of(body["messages"][1]["content"]))
-            x.stops = [s for s in x.stops if s.place_ko != "시애틀"]  # a model that misses Seattle
+            x.S = [s for s in x.S if s.p != "Seattle"]  # a model that misses Seattle
             content = x.model_dump()
         return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 

@@ -12,6 +12,7 @@ import importlib.util
 
 import pytest
 
+from briefing.answers import ChunkPoints
 from briefing.backend import cached_llm
 from briefing.chunk import chunk_article
 from briefing.config import Settings
@@ -20,7 +21,9 @@ from briefing.glossary import default_glossary
 from briefing.ingest import clean_page
 from briefing.local import local_server
 from briefing.merge import ArticleExtraction, merge
-from briefing.models import Article, ArticleMeta, ChunkExtraction
+from briefing.models import Article, ArticleMeta
+from briefing.places import default_gazetteer
+from briefing.pointing import number_chunk, resolve
 from briefing.prompts import get_prompt
 
 PARAGRAPH = (
@@ -52,12 +55,11 @@ def test_local_model_extracts_a_paragraph() -> None:
     with local_server(settings, print) as local_settings:
         llm = cached_llm(local_settings)
         try:
-            done = llm.complete(render_extract(get_prompt("extract"), chunk, llm), ChunkExtraction)
+            done = llm.complete(render_extract(get_prompt("extract"), chunk, llm), ChunkPoints)
         finally:
             llm.close()
-    assert isinstance(done.value, ChunkExtraction)  # validated against the schema
-    merged = merge(
-        [article], [ArticleExtraction(article, chunk.start, chunk.end, done.value)], default_glossary()
-    )
+    assert isinstance(done.value, ChunkPoints)  # validated against the schema
+    facts = resolve(done.value, number_chunk(chunk.text), default_gazetteer()).extraction
+    merged = merge([article], [ArticleExtraction(article, chunk.start, chunk.end, facts)], default_glossary())
     names = {x.name_en for x in merged.leaders}
     assert "William Cho" in names, (names, done.value)

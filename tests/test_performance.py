@@ -25,9 +25,14 @@ def figures_answer(body: dict) -> httpx.Response:  # type: ignore[type-arg]
     if body["response_format"]["json_schema"]["name"].startswith("synthesize"):
         content = {"summary": ["a", "b", "c"], "common_threads": [], "differences": []}
     else:
-        years = re.findall(r"\d{4}년", chunk_of(body["messages"][1]["content"]))
-        figures = [{"text_ko": y, "value_en": y[:-1], "meaning": "a year"} for y in dict.fromkeys(years)]
-        content = {"leaders": [], "stops": [], "statements": [], "figures": figures}
+        figures, seen = [], set()
+        for line in chunk_of(body["messages"][1]["content"]).splitlines():  # "S3 ... 2019년 ..."
+            number = int(line.split(" ", 1)[0][1:])
+            for year in re.findall(r"(\d{4})년", line):
+                if year not in seen:
+                    seen.add(year)
+                    figures.append({"at": number, "v": year, "m": "a year"})
+        content = {"L": [], "S": [], "Q": [], "F": figures}
     return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 
 
@@ -72,7 +77,7 @@ def test_output_is_the_same_whatever_the_completion_order(
 ) -> None:
     first = run(tmp_path, "a.md", "--concurrency", "8")
     figures = first.split("## Key figures")[1]
-    assert figures.index("2019년") < figures.index("2030년") < figures.index("2018년")  # text order
+    assert figures.index("2019") < figures.index("2030") < figures.index("2018")  # text order
     for i in range(3):
         assert run(tmp_path, f"b{i}.md", "--concurrency", "8") == first
 

@@ -37,7 +37,7 @@ def copy_prompts(tmp_path: Path) -> Path:
 def test_an_edit_without_bump_is_caught(tmp_path: Path) -> None:
     directory = copy_prompts(tmp_path)
     path = directory / "extract.toml"
-    path.write_text(path.read_text("utf-8").replace("You extract facts", "You extract all facts"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("You read news", "You read all news"), "utf-8")
     problems = check_lock(directory)
     current = load_prompts()["extract"].ref
     assert len(problems) == 1 and f"{current} changed without a version bump" in problems[0]

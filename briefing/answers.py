@@ -1,0 +1,105 @@
+"""What the model answers for one chunk under ``extract@3``: pointers, not copies.
+
+The chunk is shown with numbered sentences (``S1``...) and numbered quotations (``Q1``...). The
+model answers which sentence states a visit, which quotation or sentence holds a leader's words,
+and the few English words only it can write; code cuts the verbatim Korean from the cited
+sentences (``briefing/pointing.py``). Keys are short because every output token costs time on the
+local model and money on a paid one. The length bounds are sent only to grammar-constrained
+servers (``response_schema(bounded=...)``); validation here is lenient on purpose: a long purpose or
+a Korean word in an English field is repaired by code, not a reason to fail the chunk.
+
+A leaf module, like ``models.py``: it imports no stage.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# No string patterns: with any "pattern" in the schema this llama.cpp build drops the whole
+# grammar without a word (measured: duplicate keys, then a loop until max_tokens), so Korean in an
+# English field is caught by code instead: one re-ask, then a repair in merge. Lengths and enums hold.
+Topic = Literal[
+    "AI", "batteries", "biotech", "talent", "customers", "sustainability", "partnerships",
+    "technology", "markets", "growth", "leadership", "general",
+]  # fmt: skip
+
+
+def _english(limit: int) -> Any:
+    return {"maxLength": limit}
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class LeaderP(_Answer):
+    k: str = Field(
+        description="The leader's full Korean name as written", json_schema_extra={"maxLength": 24}
+    )
+    e: str | None = Field(description="The name in English", json_schema_extra=_english(40))
+    t: str | None = Field(description="Title in English, e.g. Chairman, CEO", json_schema_extra=_english(40))
+    c: str | None = Field(
+        description="Company in English, e.g. LG Electronics", json_schema_extra=_english(48)
+    )
+
+
+class PersonP(_Answer):
+    k: str = Field(description="The person's name as written", json_schema_extra={"maxLength": 24})
+    r: str | None = Field(description="Their role in English", json_schema_extra=_english(60))
+
+
+class StopP(_Answer):
+    l: str = Field(description="Korean name of the LG leader who went", json_schema_extra={"maxLength": 24})  # noqa: E741
+    p: str = Field(
+        description="The place in English: city, or region or country", json_schema_extra=_english(40)
+    )
+    at: int = Field(
+        description="Number of the sentence that states the visit",
+        json_schema_extra={"minimum": 1, "maximum": 199},
+    )
+    d: int | None = Field(
+        description="Number of the sentence with its date words, or null",
+        json_schema_extra={"minimum": 1, "maximum": 199},
+    )
+    a: Literal["stop", "trip"] = Field(description="'trip' if those date words cover the whole trip")
+    st: Literal["done", "planned", "unknown"] = Field(description="done, or planned if still to come")
+    o: str | None = Field(
+        description="Organisation, site or event there, in English", json_schema_extra=_english(80)
+    )
+    m: list[PersonP] = Field(description="People met there", json_schema_extra={"maxItems": 4})
+    w: str | None = Field(description="Purpose, a short English phrase", json_schema_extra=_english(80))
+
+
+class StatementP(_Answer):
+    l: str = Field(  # noqa: E741
+        description="Korean name of the LG leader who said it", json_schema_extra={"maxLength": 24}
+    )
+    at: str = Field(
+        description="Q number of the quotation, or S number for reported speech",
+        json_schema_extra={"maxLength": 4},
+    )
+    en: str = Field(
+        description="A faithful English rendering of those words", json_schema_extra=_english(320)
+    )
+    tp: Topic = Field(description="Topic")
+
+
+class FigureP(_Answer):
+    at: int = Field(
+        description="Number of the sentence with the figure", json_schema_extra={"minimum": 1, "maximum": 199}
+    )
+    v: str = Field(
+        description="The figure in English, digits, e.g. 700 billion hours", json_schema_extra=_english(40)
+    )
+    m: str = Field(description="What it measures, in English", json_schema_extra=_english(80))
+
+
+class ChunkPoints(_Answer):
+    """The model's answer for one chunk: leaders, stops, statements and figures, by pointer."""
+
+    L: list[LeaderP] = Field(json_schema_extra={"maxItems": 5})
+    S: list[StopP] = Field(json_schema_extra={"maxItems": 5})
+    Q: list[StatementP] = Field(json_schema_extra={"maxItems": 6})
+    F: list[FigureP] = Field(json_schema_extra={"maxItems": 3})
