@@ -120,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
     when = wk.add_mutually_exclusive_group()
     when.add_argument("--week", help="ISO week, e.g. 2024-W19 (default: the current week)")
     when.add_argument("--since", type=_date, help="first day (YYYY-MM-DD); with --until")
+    when.add_argument(
+        "--since-last", action="store_true", help="what arrived in the store since the last weekly briefing"
+    )
     wk.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
     wk.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
     wk.add_argument("--format", choices=["md", "json"], default="md", help="Markdown briefing or JSON data")
@@ -127,6 +130,21 @@ def parser() -> argparse.ArgumentParser:
         "--store", type=Path, help="SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
     )
     _add_llm_options(wk)
+
+    co = sub.add_parser(
+        "collect", help="fetch feeds and pages into the store", description="Collect the week's coverage."
+    )
+    co.add_argument("urls", nargs="*", help="feed, sitemap or page URLs (added to --feeds)")
+    co.add_argument("--feeds", type=Path, help="feeds.toml (default: ./feeds.toml if present)")
+    co.add_argument("--dry-run", action="store_true", help="list what would be added; write nothing")
+    co.add_argument("--concurrency", type=int, default=4, help="requests in flight at most (default 4)")
+    co.add_argument(
+        "--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)"
+    )
+    co.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    co.add_argument(
+        "--store", type=Path, help="SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
+    )
 
     ev = sub.add_parser(
         "eval", help="score extraction against gold annotations", description="Evaluate faithfulness."
@@ -313,6 +331,37 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0 if not report.errors and not s.failures else EXIT_PARTIAL
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import CollectSettings, collect
+    from .glossary import default_glossary
+    from .sources import feedlist
+    from .sources.fetch import FetchSettings
+    from .store import Store
+
+    feeds_file = args.feeds or (Path("feeds.toml") if Path("feeds.toml").is_file() else None)
+    sources = feedlist.load(feeds_file) if feeds_file else feedlist.SourceList()
+    extra = feedlist.from_args(args.urls)
+    sources.feeds += extra.feeds
+    sources.pages += extra.pages
+    if not sources.feeds and not sources.pages:
+        raise ConfigError("nothing to collect: give URLs or --feeds FILE (or put a feeds.toml here)")
+    if args.delay < 0 or args.timeout <= 0 or args.concurrency < 1:
+        raise ConfigError("--concurrency must be 1 or more, --delay 0 or more, --timeout more than 0 seconds")
+    settings = CollectSettings(
+        args.concurrency, args.delay, FetchSettings(timeout=args.timeout), args.dry_run
+    )
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    try:
+        report = collect(sources, store, default_glossary(), settings, say)
+    finally:
+        store.close()
+    for url in report.added:
+        print(f"{'would add' if args.dry_run else 'added'} {url}")
+    say(report.summary())
+    return 0
+
+
 def cmd_weekly(args: argparse.Namespace) -> int:
     from .backend import open_llm
     from .config import Settings
@@ -321,22 +370,34 @@ def cmd_weekly(args: argparse.Namespace) -> int:
     from .render import render_json, render_markdown
     from .store import Store
     from .store_files import atomic_write_text
-    from .weekly import week_name, week_window, weekly
+    from .weekly import arrived_window, week_name, week_window, weekly
 
     output_file(args.output)
-    if args.since or args.until:
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    after = None
+    if args.since_last:
+        if args.until:
+            raise ConfigError("--since-last takes no --until")
+        last = store.last_briefing()
+        after = last[1] if last else None
+        since, until = arrived_window(store, after, build_date())
+        name = f"since {last[0][:10]}" if last else f"{since} to {until}"
+    elif args.since or args.until:
         if not (args.since and args.until) or args.since > args.until:
             raise ConfigError("give both --since and --until, with --since not after --until")
         since, until, name = args.since, args.until, f"{args.since} to {args.until}"
     else:
         since, until = week_window(args.week or week_name(build_date()))
         name = args.week or week_name(build_date())
-    settings = settings_from(args)
-    assert isinstance(settings, Settings)
-    store = _open_store(args)
-    assert isinstance(store, Store)
     try:
-        result = weekly(store, since, until, default_glossary(), lambda: open_llm(settings, say))
+        upto = store.last_article_pk()
+        result = weekly(
+            store, since, until, default_glossary(), lambda: open_llm(settings, say), after_pk=after
+        )
+        store.put_briefing(since.isoformat(), until.isoformat(), upto)
     finally:
         store.close()
     if args.format == "json":
@@ -416,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "translate": cmd_translate,
         "add": cmd_add,
         "weekly": cmd_weekly,
+        "collect": cmd_collect,
         "eval": cmd_eval,
         "prompts": cmd_prompts,
     }

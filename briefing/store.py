@@ -59,6 +59,29 @@ MIGRATIONS.append(
     # 1 -> 2: which parts of an article's text are headline, sub-headline or caption
     "ALTER TABLE articles ADD COLUMN sections_json TEXT NOT NULL DEFAULT '[]';"
 )
+MIGRATIONS.append(
+    # 2 -> 3: what `briefing collect` fetched (conditional requests, pages seen) and when a weekly
+    # briefing was last rendered (`weekly --since-last`). Collected articles keep their canonical URL
+    # in the existing `url` column (unique), so no new article column is needed.
+    """
+    CREATE TABLE fetches (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        status TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE briefings (
+        pk INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        since TEXT NOT NULL,
+        until TEXT NOT NULL,
+        upto_pk INTEGER NOT NULL,
+        rendered_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_added_at ON articles(added_at);
+    """
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -162,10 +185,26 @@ class Store:
         assert cur.lastrowid is not None
         return cur.lastrowid, True
 
-    def articles(self) -> list[tuple[int, Article]]:
+    def has_url(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+
+    def has_text(self, content_hash: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row is not None
+
+    def last_article_pk(self) -> int:
+        row = self.db.execute("SELECT MAX(pk) FROM articles").fetchone()
+        return int(row[0] or 0)
+
+    def articles(self, after_pk: int | None = None) -> list[tuple[int, Article]]:
+        """Stored articles by publication date; only those that arrived after article ``after_pk`` if given
+        (pks grow with ``added_at``, and unlike a timestamp they tell two arrivals in one second apart)."""
+        where, args = ("WHERE pk > ? ", (after_pk,)) if after_pk is not None else ("", ())
         rows = self.db.execute(
             "SELECT pk, id, path, content_hash, meta_json, text, sections_json FROM articles "
-            "ORDER BY published, pk"
+            + where
+            + "ORDER BY published, pk",
+            args,
         ).fetchall()
         return [
             (
@@ -177,6 +216,35 @@ class Store:
             )
             for pk, aid, path, h, meta, text, sections in rows
         ]  # fmt: skip
+
+    # --- fetches and briefings ---------------------------------------------------------------------
+
+    def get_fetch(self, url: str) -> tuple[str | None, str | None, str] | None:
+        """(etag, last_modified, status) of the last fetch of ``url``, if any."""
+        row = self.db.execute(
+            "SELECT etag, last_modified, status FROM fetches WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def put_fetch(self, url: str, etag: str | None, last_modified: str | None, status: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?)",
+            (url, etag, last_modified, status, _now()),
+        )
+
+    def last_briefing(self, kind: str = "weekly") -> tuple[str, int] | None:
+        """(rendered_at, last article pk it covered) of the last briefing of ``kind``, if any."""
+        row = self.db.execute(
+            "SELECT rendered_at, upto_pk FROM briefings WHERE kind = ? ORDER BY pk DESC LIMIT 1", (kind,)
+        ).fetchone()
+        return (str(row[0]), int(row[1])) if row else None
+
+    def put_briefing(self, since: str, until: str, upto_pk: int, kind: str = "weekly") -> None:
+        """Remember that a briefing covering articles up to ``upto_pk`` was rendered now."""
+        self.db.execute(
+            "INSERT INTO briefings (kind, since, until, upto_pk, rendered_at) VALUES (?, ?, ?, ?, ?)",
+            (kind, since, until, upto_pk, _now()),
+        )
 
     # --- extractions --------------------------------------------------------------------------------
 

@@ -217,13 +217,21 @@ def week_over_week(this: MergedData, last: MergedData, last_name: str) -> list[s
     return notes or [f"Nothing new against {last_name}."]
 
 
-def stored_items(store: Store) -> tuple[list[Article], list[ArticleExtraction], list[str]]:
-    """Every stored article with its newest extraction at the current prompt version."""
+def arrived_window(store: Store, after_pk: int | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the articles that arrived after ``after_pk`` were published on (today if none)."""
+    days = [a.meta.published for _, a in store.articles(after_pk) if a.meta.published]
+    return (min(days), max(*days, today)) if days else (today, today)
+
+
+def stored_items(
+    store: Store, after_pk: int | None = None
+) -> tuple[list[Article], list[ArticleExtraction], list[str]]:
+    """Every stored article (or those arrived after ``after_pk``) with its newest extraction."""
     prompt = get_prompt("extract")
     articles: list[Article] = []
     items: list[ArticleExtraction] = []
     missing: list[str] = []
-    for pk, article in store.articles():
+    for pk, article in store.articles(after_pk):
         articles.append(article)
         ext = store.get_extraction(pk, prompt.ref, prompt.sha256)
         if ext is None:
@@ -240,8 +248,9 @@ def weekly(
     glossary: Glossary,
     open_backend: OpenBackend,
     today: dt.date | None = None,
+    after_pk: int | None = None,
 ) -> Weekly:
-    articles, items, missing = stored_items(store)
+    articles, items, missing = stored_items(store, after_pk)
     merged_all = merge(articles, items, glossary)
     merged = window(merged_all, since, until)
     span = (until - since).days + 1
