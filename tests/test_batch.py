@@ -220,8 +220,8 @@ def test_vllm_export_and_import(fake: FakeBatches, replay: Replay, tmp_path: Pat
 def test_writer_splits_at_request_and_byte_limits(tmp_path: Path) -> None:
     lines = ((f"id{i}", {"custom_id": f"id{i}", "pad": "x" * 50}) for i in range(25))
     parts = list(write_parts(lines, tmp_path, "t", max_requests=10, max_bytes=400))
-    assert [len(p.custom_ids) for p in parts] == [5, 5, 5, 5, 5]
+    assert [len(p.keys) for p in parts] == [5, 5, 5, 5, 5]
     assert all(p.path.stat().st_size <= 400 for p in parts)
     parts = list(write_parts(((f"i{i}", {"n": i}) for i in range(25)), tmp_path, "u", max_requests=10))
-    assert [len(p.custom_ids) for p in parts] == [10, 10, 5]
+    assert [len(p.keys) for p in parts] == [10, 10, 5]
     assert [x["n"] for p in parts for x in read_file(p.path)] == list(range(25))

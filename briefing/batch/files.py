@@ -15,18 +15,18 @@ MAX_BYTES = 200 * 1024 * 1024
 @dataclass
 class Part:
     path: Path
-    custom_ids: list[str] = field(default_factory=list)
+    keys: list[Any] = field(default_factory=list)  # what the caller passed with each line
     size: int = 0
 
 
 def write_parts(
-    lines: Iterable[tuple[str, dict[str, Any]]],
+    lines: Iterable[tuple[Any, dict[str, Any]]],
     directory: Path,
     stem: str,
     max_requests: int = MAX_REQUESTS,
     max_bytes: int = MAX_BYTES,
 ) -> Iterator[Part]:
-    """Write ``(custom_id, line)`` pairs into ``stem-N.jsonl`` files, each within both limits.
+    """Write ``(key, line)`` pairs into ``stem-N.jsonl`` files, each within both limits.
 
     A part is yielded once it is closed, so the caller can upload it while the next is written.
     """
@@ -34,9 +34,9 @@ def write_parts(
     part: Part | None = None
     fh = None
     n = 0
-    for custom_id, line in lines:
+    for key, line in lines:
         data = (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        if part is not None and (len(part.custom_ids) >= max_requests or part.size + len(data) > max_bytes):
+        if part is not None and (len(part.keys) >= max_requests or part.size + len(data) > max_bytes):
             assert fh is not None
             fh.close()
             yield part
@@ -48,7 +48,7 @@ def write_parts(
         assert fh is not None
         fh.write(data)
         part.size += len(data)
-        part.custom_ids.append(custom_id)
+        part.keys.append(key)
     if part is not None and fh is not None:
         fh.close()
         yield part

@@ -131,18 +131,18 @@ def submit(
         report.batches.append(_send(client, store, batch))
         report.resumed += 1
     touched: set[int] = set()
-    reqs = list(_new_work(build_requests(articles, settings), store, cache, report, touched))
-    by_id = {r.custom_id: r for r in reqs}
     stem = f"local-{uuid.uuid4().hex[:12]}"
-    lines = ((r.custom_id, request_line(r)) for r in reqs)
+    lines = (
+        ((r.custom_id, r.article_pk, r.chunk_index, r.start, r.end), request_line(r))
+        for r in _new_work(build_requests(articles, settings), store, cache, report, touched)
+    )  # streamed: a request is in memory only while its line is written
     for n, part in enumerate(write_parts(lines, batch_dir(store), stem, max_requests, max_bytes)):
         local = f"{stem}-{n}"
         with store.transaction():
             store.add_batch(local, str(part.path), ENDPOINT, state="written")
-            for cid in part.custom_ids:
-                r = by_id[cid]
-                store.add_batch_request(cid, local, r.article_pk, r.chunk_index, r.start, r.end)
-        report.requests += len(part.custom_ids)
+            for cid, pk, index, begin, end in part.keys:
+                store.add_batch_request(cid, local, pk, index, begin, end)
+        report.requests += len(part.keys)
         report.batches.append(_send(client, store, store.batches("id = ?", (local,))[0]))
     finish_articles(store, settings, cache, touched)
     return report
