@@ -157,12 +157,44 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_llm_options(ev)
 
+    _add_batch_parser(sub)
+
     prompts = sub.add_parser("prompts", help="list the versioned prompts", description="List prompts.")
     prompts.add_argument(
         "--check", action="store_true", help="fail if a prompt changed without a version bump"
     )
     prompts.add_argument("--lock", action="store_true", help="pin the hashes of new prompt versions")
     return p
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    b = sub.add_parser(
+        "batch", help="bulk runs: OpenAI Batch API and vLLM files", description="Bulk extraction."
+    )
+    bsub = b.add_subparsers(dest="batch_command", metavar="STEP", required=True)
+    store_help = "SQLite store (env BRIEFING_STORE; default ~/.local/share/briefing)"
+    for name, text in (
+        ("submit", "write, upload and start batches"),
+        ("status", "one line per batch"),
+        ("collect", "download and validate answers"),
+        ("export", "write a vLLM run_batch input file"),
+        ("import", "read a vLLM run_batch output file"),
+    ):
+        p = bsub.add_parser(name, help=text, description=text)
+        p.add_argument("--store", type=Path, help=store_help)
+        if name in ("submit", "export"):
+            p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="article files or directories")
+            p.add_argument(
+                "--from-store", action="store_true", help="also the stored articles not yet extracted"
+            )
+            p.add_argument("--published", type=_date, help="publication date for every input")
+        if name == "export":
+            p.add_argument("-o", "--output", type=Path, required=True, help="the run_batch input file")
+        if name == "import":
+            p.add_argument("output_file", type=Path, metavar="OUT.jsonl", help="the run_batch output file")
+        if name == "collect":
+            p.add_argument("--sync-rest", action="store_true", help="finish what failed synchronously")
+        _add_llm_options(p)
 
 
 def settings_from(args: argparse.Namespace) -> object:
@@ -450,6 +482,58 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .backend import open_llm
+    from .batch import flow
+    from .batch.submit import batch_client
+    from .cache import Cache
+    from .config import Settings
+    from .store import Store
+
+    settings = settings_from(args)
+    assert isinstance(settings, Settings)
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    cache = Cache(settings.cache_dir) if settings.use_cache else None
+    step = args.batch_command
+    try:
+        if step in ("submit", "export"):
+            if not args.paths and not args.from_store:
+                raise ConfigError("give article paths, or --from-store for the stored articles")
+            todo = flow.articles_from(args.paths, store, settings.model, args.from_store, args.published)
+            if step == "export":
+                n = flow.export(todo, store, settings, cache, args.output)
+                say(f"wrote {n} request(s) to {args.output}")
+                return 0
+            sent = flow.submit(todo, store, settings, batch_client(settings), cache)
+            say(f"{sent.requests} request(s) in {len(sent.batches)} batch(es) started, {sent.skipped} "
+                f"already sent or answered, {sent.resumed} resumed")  # fmt: skip
+            return 0
+        if step == "status":
+            for batch in flow.refresh(store, batch_client(settings)):
+                print(flow.status_line(batch))
+            return 0
+        if step == "import":
+            report = flow.import_(args.output_file, store, settings, cache)
+        else:
+            report = flow.collect(store, settings, batch_client(settings), cache)
+            if args.sync_rest:
+                rest = flow.sync_rest(store, settings, cache, lambda: open_llm(settings, say))
+                say(f"{rest.done} finished synchronously, {len(rest.failed)} still failed")
+                report.failed = rest.failed
+                report.articles += rest.articles
+                report.done += rest.done
+    finally:
+        store.close()
+    say(f"{report.done} answer(s) collected, {report.articles} article(s) complete, "
+        f"{len(report.failed)} failed; {report.cost_line(settings.model)}")  # fmt: skip
+    for cid, reason in report.failed:
+        say(f"failed {cid[:16]}: {reason}; submit again or collect --sync-rest")
+    for bid in report.waiting:
+        say(f"{bid} not finished yet; collect again later")
+    return EXIT_PARTIAL if report.failed else 0
+
+
 def cmd_prompts(args: argparse.Namespace) -> int:
     from .prompts import check_lock, load_prompts, update_lock
 
@@ -480,6 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "collect": cmd_collect,
         "eval": cmd_eval,
         "prompts": cmd_prompts,
+        "batch": cmd_batch,
     }
     try:
         return handlers[args.command](args)

@@ -229,12 +229,84 @@ class _Reply:
     attempts: int
 
 
-class _BadAnswer(Exception):
+class BadAnswer(Exception):
     def __init__(self, kind: str, detail: str, content: str | None) -> None:
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
         self.content = content
+
+
+# --- request bodies and answers (pure: shared with the batch files) ------------------------------
+
+
+def response_format(prompt: RenderedPrompt, schema: dict[str, Any], output_mode: OutputMode) -> Any:
+    """The ``response_format`` parameter for ``output_mode``, or None to put the schema in the prompt."""
+    if output_mode == "json_schema":
+        name = prompt.ref.replace("@", "_v")
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
+    if output_mode == "json_object":
+        return {"type": "json_object", "schema": schema}
+    return None
+
+
+def first_messages(prompt: RenderedPrompt) -> list[dict[str, str]]:
+    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+
+
+def chat_body(
+    model: str, prompt: RenderedPrompt, messages: list[dict[str, str]], max_tokens: int, fmt: Any
+) -> dict[str, Any]:
+    """The body of one chat completions request, as sent synchronously and written to batch files."""
+    params: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "temperature": prompt.params.temperature,
+        "max_tokens": max_tokens,
+    }
+    if prompt.params.top_p is not None:
+        params["top_p"] = prompt.params.top_p
+    if prompt.params.seed is not None:
+        params["seed"] = prompt.params.seed
+    if fmt is not None:
+        params["response_format"] = fmt
+    return params
+
+
+def parse_answer(content: str | None, schema: type[T]) -> T:
+    """Validate an answer's text against ``schema``; raises ``BadAnswer`` saying why it fails."""
+    if content is None or not content.strip():
+        raise BadAnswer("empty", "the answer had no content", content)
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.strip("`").removeprefix("json").strip()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadAnswer("invalid_json", f"not JSON: {e.msg} at char {e.pos}", content) from e
+    try:
+        return schema.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        detail = f"{where}: {first['msg']} ({e.error_count()} error(s))"
+        raise BadAnswer("schema_mismatch", detail, content) from e
+
+
+def request_key(model: str, output_mode: str, schema: dict[str, Any], prompt: RenderedPrompt) -> str:
+    """The cache key of one request: also the ``custom_id`` of its batch line."""
+    return cache_key(
+        {
+            "model": model,
+            "prompt": prompt.ref,
+            "prompt_sha256": prompt.sha256,
+            "schema": _schema_sha256(schema),
+            "system": prompt.system,
+            "user": prompt.user,
+            "params": prompt.params.model_dump(),
+            "output_mode": output_mode,
+        }
+    )
 
 
 # --- the OpenAI-compatible client ---------------------------------------------------------------
@@ -310,21 +382,10 @@ class OpenAIChat:
                 client.close()
 
     def _response_format(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> Any:
-        if self.output_mode == "json_schema":
-            name = prompt.ref.replace("@", "_v")
-            return {
-                "type": "json_schema",
-                "json_schema": {"name": name, "schema": self.request_schema(schema), "strict": True},
-            }
-        if self.output_mode == "json_object":
-            return {"type": "json_object", "schema": self.request_schema(schema)}
-        return None
+        return response_format(prompt, self.request_schema(schema), self.output_mode)
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
-        messages: list[dict[str, str]] = [
-            {"role": "system", "content": prompt.system},
-            {"role": "user", "content": prompt.user},
-        ]
+        messages = first_messages(prompt)
         max_tokens = prompt.params.max_tokens
         usage = Usage()
         attempts = 0
@@ -336,9 +397,9 @@ class OpenAIChat:
             usage.add(reply.usage)
             try:
                 if reply.finish_reason == "length":
-                    raise _BadAnswer("truncated", f"answer cut off at {max_tokens} tokens", None)
+                    raise BadAnswer("truncated", f"answer cut off at {max_tokens} tokens", None)
                 value = self._parse(reply.content, schema)
-            except _BadAnswer as bad:
+            except BadAnswer as bad:
                 if bad.kind == "truncated" and not grew:
                     grew = True
                     max_tokens = min(max_tokens * 2, 16384)
@@ -364,22 +425,7 @@ class OpenAIChat:
             )
 
     def _parse(self, content: str | None, schema: type[T]) -> T:
-        if content is None or not content.strip():
-            raise _BadAnswer("empty", "the answer had no content", content)
-        text = content.strip()
-        if text.startswith("```"):
-            text = text.strip("`").removeprefix("json").strip()
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise _BadAnswer("invalid_json", f"not JSON: {e.msg} at char {e.pos}", content) from e
-        try:
-            return schema.model_validate(data)
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "top level"
-            detail = f"{where}: {first['msg']} ({e.error_count()} error(s))"
-            raise _BadAnswer("schema_mismatch", detail, content) from e
+        return parse_answer(content, schema)
 
     def _send(
         self,
@@ -389,18 +435,7 @@ class OpenAIChat:
         max_tokens: int,
     ) -> _Reply:
         """One logical request with bounded retries."""
-        params: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": prompt.params.temperature,
-            "max_tokens": max_tokens,
-        }
-        if prompt.params.top_p is not None:
-            params["top_p"] = prompt.params.top_p
-        if prompt.params.seed is not None:
-            params["seed"] = prompt.params.seed
-        if (fmt := self._response_format(prompt, schema)) is not None:
-            params["response_format"] = fmt
+        params = chat_body(self.model, prompt, messages, max_tokens, self._response_format(prompt, schema))
 
         s = self.settings
 
@@ -539,18 +574,7 @@ class CachingLLM:
         self.record_dir = record_dir
 
     def key(self, prompt: RenderedPrompt, schema: type[BaseModel]) -> str:
-        return cache_key(
-            {
-                "model": self.model,
-                "prompt": prompt.ref,
-                "prompt_sha256": prompt.sha256,
-                "schema": _schema_sha256(self.inner.request_schema(schema)),
-                "system": prompt.system,
-                "user": prompt.user,
-                "params": prompt.params.model_dump(),
-                "output_mode": self.output_mode,
-            }
-        )
+        return request_key(self.model, self.output_mode, self.inner.request_schema(schema), prompt)
 
     def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
         return self.inner.request_schema(schema)

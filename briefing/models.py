@@ -365,3 +365,27 @@ class TranslatedArticle(_Model):
     @property
     def issues(self) -> int:
         return sum(len(p.issues) for p in self.paragraphs)
+
+
+# --- batch runs (briefing.batch) ----------------------------------------------------------------
+
+
+class BatchRequest(_Model):
+    """One line of a batch file, and where its answer goes: ``custom_id`` is the cache key."""
+
+    custom_id: str
+    article_pk: int
+    chunk_index: int
+    start: int
+    end: int
+    body: dict[str, object]
+
+
+class BatchAnswer(_Model):
+    """One line of a batch output or error file, validated: ``value`` or ``failure`` is set."""
+
+    custom_id: str
+    value: dict[str, object] | None = None
+    failure: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0

@@ -42,8 +42,9 @@ class RunResult:
         return not self.input_errors and not self.data.stats.failures and not summary_missing
 
 
-def cost(model: str, prompt_tokens: int, completion_tokens: int) -> str | None:
-    """The run's cost from BRIEFING_PRICE ("IN,OUT" USD per million tokens) or the price table."""
+def cost(model: str, prompt_tokens: int, completion_tokens: int, batch: bool = False) -> str | None:
+    """The run's cost from BRIEFING_PRICE ("IN,OUT" USD per million tokens) or the price table;
+    ``batch``: at the Batch API's price, half the synchronous one."""
     from importlib import resources
 
     price: list[float] | None = None
@@ -57,6 +58,8 @@ def cost(model: str, prompt_tokens: int, completion_tokens: int) -> str | None:
         price = table.get(model)
     if not price or len(price) != 2:
         return None
+    if batch:
+        price = [p / 2 for p in price]
     usd = (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
     return f"${usd:.4f} at ${price[0]:g}/${price[1]:g} per million tokens"
 

@@ -82,6 +82,35 @@ MIGRATIONS.append(
     CREATE INDEX articles_added_at ON articles(added_at);
     """
 )
+# 3 -> 4: batch jobs and their requests (`briefing batch`)
+BATCH_MIGRATION = """
+CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    input_file_id TEXT,
+    state TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    counts_json TEXT NOT NULL DEFAULT '{}',
+    output_file_id TEXT,
+    error_file_id TEXT,
+    collected INTEGER NOT NULL DEFAULT 0,
+    path TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE batch_requests (
+    custom_id TEXT PRIMARY KEY,
+    batch_id TEXT NOT NULL,
+    article_pk INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
+    chunk_index INTEGER NOT NULL,
+    chunk_start INTEGER NOT NULL,
+    chunk_end INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT
+);
+CREATE INDEX batch_requests_batch ON batch_requests(batch_id);
+CREATE INDEX batch_requests_article ON batch_requests(article_pk);
+"""
+MIGRATIONS.append(BATCH_MIGRATION)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -294,3 +323,62 @@ class Store:
             "INSERT OR REPLACE INTO syntheses VALUES (?, ?, ?, ?, ?)",
             (facts_sha256, prompt, model, value.model_dump_json(), _now()),
         )
+
+    # --- batches (written only here; read by briefing.batch) ------------------------------------------
+
+    def add_batch(self, batch_id: str, path: str, endpoint: str, state: str = "writing") -> None:
+        self.db.execute(
+            "INSERT INTO batches (id, state, endpoint, created_at, updated_at, path) VALUES (?, ?, ?, ?, ?, ?)",
+            (batch_id, state, endpoint, _now(), _now(), path),
+        )
+
+    def update_batch(self, batch_id: str, **fields: object) -> None:
+        """Set columns of a batch (``state``, ``input_file_id``, ``counts_json``, ...)."""
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(
+            f"UPDATE batches SET {cols}, updated_at = ? WHERE id = ?", (*fields.values(), _now(), batch_id)
+        )
+
+    def rename_batch(self, local_id: str, provider_id: str, state: str) -> None:
+        """The provider accepted the batch: its id replaces the local one, for the batch and its requests."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE batches SET id = ?, state = ?, updated_at = ? WHERE id = ?",
+                (provider_id, state, _now(), local_id),
+            )
+            self.db.execute("UPDATE batch_requests SET batch_id = ?, state = 'submitted' WHERE batch_id = ?",
+                            (provider_id, local_id))  # fmt: skip
+
+    def batches(self, where: str = "1", args: tuple[object, ...] = ()) -> list[dict[str, object]]:
+        cur = self.db.execute(f"SELECT * FROM batches WHERE {where} ORDER BY created_at, id", args)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def add_batch_request(
+        self, custom_id: str, batch_id: str, article_pk: int, index: int, start: int, end: int
+    ) -> None:
+        """Queue a request in a batch; one already queued (failed before) is moved, with state pending."""
+        self.db.execute(
+            "INSERT INTO batch_requests VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL) ON CONFLICT(custom_id) "
+            "DO UPDATE SET batch_id = excluded.batch_id, state = 'pending', reason = NULL",
+            (custom_id, batch_id, article_pk, index, start, end),
+        )
+
+    def batch_request_state(self, custom_id: str) -> str | None:
+        row = self.db.execute("SELECT state FROM batch_requests WHERE custom_id = ?", (custom_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_request_state(self, custom_id: str, state: str, reason: str | None = None) -> None:
+        self.db.execute(
+            "UPDATE batch_requests SET state = ?, reason = ? WHERE custom_id = ?", (state, reason, custom_id)
+        )
+
+    def batch_requests(self, where: str = "1", args: tuple[object, ...] = ()) -> list[dict[str, object]]:
+        cur = self.db.execute(
+            f"SELECT * FROM batch_requests WHERE {where} ORDER BY article_pk, chunk_index", args
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def article(self, pk: int) -> Article:
+        return next(a for p, a in self.articles() if p == pk)
