@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..llm import BadAnswer, parse_answer
 from ..answers import ChunkPoints
+from ..llm import BadAnswer, parse_answer
 from ..models import BatchAnswer
 from .files import read_lines
 

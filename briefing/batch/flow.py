@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..answers import ChunkPoints
 from ..cache import Cache
 from ..config import Settings
-from ..answers import ChunkPoints
 from ..models import Article, BatchAnswer, BatchRequest, RunStats
+from ..pipeline import cost, extract_articles
 from ..places import default_gazetteer
 from ..pointing import number_chunk, resolve
-from ..pipeline import cost, extract_articles
 from ..prompts import get_prompt
 from ..store import Store, StoredChunk, StoredExtraction
 from ..weekly import OpenBackend

@@ -7,11 +7,11 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
+from ..answers import ChunkPoints
 from ..chunk import chunk_article
 from ..config import OutputMode, Settings
 from ..extract import render_extract
 from ..llm import chat_body, first_messages, request_key, response_format, response_schema
-from ..answers import ChunkPoints
 from ..models import Article, BatchRequest
 from ..prompts import get_prompt
 
