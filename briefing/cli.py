@@ -137,6 +137,12 @@ def parser() -> argparse.ArgumentParser:
     co.add_argument("urls", nargs="*", help="feed, sitemap or page URLs (added to --feeds)")
     co.add_argument("--feeds", type=Path, help="feeds.toml (default: ./feeds.toml if present)")
     co.add_argument("--dry-run", action="store_true", help="list what would be added; write nothing")
+    co.add_argument(
+        "--no-extract", action="store_true", help="store only; do not extract the new articles yet"
+    )
+    co.add_argument("-q", "--quiet", action="store_true", help="no extraction progress on stderr")
+    co.add_argument("--model", help="model for extracting what was added (env BRIEFING_MODEL)")
+    co.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
     co.add_argument("--concurrency", type=int, default=4, help="requests in flight at most (default 4)")
     co.add_argument(
         "--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)"
@@ -391,7 +397,35 @@ def cmd_collect(args: argparse.Namespace) -> int:
     for url in report.added:
         print(f"{'would add' if args.dry_run else 'added'} {url}")
     say(report.summary())
-    return 0
+    if args.dry_run or args.no_extract:
+        return 0
+    return _extract_pending(args)
+
+
+def _extract_pending(args: argparse.Namespace) -> int:
+    """Extract what the store holds but has not extracted yet, so `weekly` can render it."""
+    from .backend import expected_model, open_llm
+    from .config import Settings
+    from .models import RunStats
+    from .store import Store
+    from .weekly import extract_into, pending
+
+    settings = Settings.from_env().with_(model=args.model, base_url=args.base_url)
+    store = _open_store(args)
+    assert isinstance(store, Store)
+    stats = RunStats()
+    try:
+        todo = pending(store, expected_model(settings))
+        done = extract_into(store, todo, lambda: open_llm(settings, say), stats, None if args.quiet else say)
+    finally:
+        store.close()
+    if done:
+        say(
+            f"extracted {len(done)} article(s) ({stats.calls} call(s), {len(stats.failures)} chunk(s) failed)"
+        )
+    for f in stats.failures:
+        say(f"failed {f.path} chunk {f.chunk_index}: {f.kind} ({f.detail}); run again to retry it")
+    return EXIT_PARTIAL if stats.failures else 0
 
 
 def cmd_weekly(args: argparse.Namespace) -> int:

@@ -82,10 +82,36 @@ def add(
             todo.append((pk, article))
         else:
             report.up_to_date.append(article.id)
+    report.extracted = extract_into(store, todo, open_backend, report.stats, progress)
+    return report
+
+
+def pending(store: Store, model: str) -> list[tuple[int, Article]]:
+    """Stored articles with no complete extraction by ``model`` at the current prompt version."""
+    prompt = get_prompt("extract")
+    todo = []
+    for pk, article in store.articles():
+        stored = store.get_extraction(pk, prompt.ref, prompt.sha256, model)
+        if stored is None or stored.failures:
+            todo.append((pk, article))
+    return todo
+
+
+def extract_into(
+    store: Store,
+    todo: list[tuple[int, Article]],
+    open_backend: OpenBackend,
+    stats: RunStats,
+    progress: Progress | None = None,
+) -> list[str]:
+    """Extract ``todo`` and store each article's extraction; the ids extracted. No backend is
+    started when there is nothing to do."""
     if not todo:
-        return report  # nothing to ask: no backend, no model started
+        return []
+    prompt = get_prompt("extract")
+    done = []
     with open_backend() as (llm, settings):
-        results = extract_articles([a for _, a in todo], settings, llm, report.stats, progress)
+        results = extract_articles([a for _, a in todo], settings, llm, stats, progress)
         for pk, article in todo:
             mine = [r for r in results if r.chunk.article_id == article.id]
             chunks = [StoredChunk(r.chunk.start, r.chunk.end, r.extraction) for r in mine if r.extraction]
@@ -97,8 +123,8 @@ def add(
                 llm.model,
                 StoredExtraction(prompt.ref, llm.model, chunks, failures),
             )
-            report.extracted.append(article.id)
-    return report
+            done.append(article.id)
+    return done
 
 
 # --- weekly ------------------------------------------------------------------------------------------

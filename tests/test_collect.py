@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 from collect_server import Site, serve
+from conftest import FAKE_KEY
+from mockllm import BASE_URL, chunk_of, completion
 
 from briefing.cli import main
 from briefing.collect import CollectSettings, collect
@@ -104,10 +109,48 @@ def test_dry_run_writes_nothing(site: Site, tmp_path: Path) -> None:
     store.close()
 
 
+# Hand-written answers of a strong model for the two collected pages (extract@3 pointers), and a
+# hand-written synthesis: the mocked endpoint answers by which leader the chunk names.
+HAND_WRITTEN = {
+    "권봉석": {"L": [{"k": "권봉석", "e": "Kwon Bong-seok", "t": "Vice Chairman", "c": "LG Corp."}],
+             "S": [{"l": "권봉석", "p": "Seoul", "at": 1, "d": 1, "a": "stop", "st": "done",
+                    "o": "meeting with suppliers", "m": [], "w": "win-win meeting with suppliers"}],
+             "Q": [], "F": []},
+    "조주완": {"L": [{"k": "조주완", "e": "William Cho", "t": "CEO", "c": "LG Electronics"}],
+             "S": [{"l": "조주완", "p": "India", "at": 1, "d": 1, "a": "stop", "st": "done",
+                    "o": "LG Electronics India", "m": [], "w": "town hall with local staff"}],
+             "Q": [], "F": []},
+}  # fmt: skip
+
+
+def _hand_written_model(request: httpx.Request) -> httpx.Response:
+    body = json.loads(request.content)
+    if body["response_format"]["json_schema"]["name"].startswith("synthesize"):
+        content: object = {"summary": ["Hand-written test summary."], "common_threads": [], "differences": []}
+    else:
+        shown = chunk_of(body["messages"][1]["content"])
+        content = next(
+            (v for k, v in HAND_WRITTEN.items() if k in shown), {"L": [], "S": [], "Q": [], "F": []}
+        )
+    return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
+
+
+@pytest.fixture
+def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[respx.MockRouter]:
+    """The mocked LLM endpoint; the local fixture site stays reachable."""
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="127.0.0.1").pass_through()
+        router.post(f"{BASE_URL}/chat/completions").mock(side_effect=_hand_written_model)
+        yield router
+
+
 @pytest.mark.loopback
 def test_cli_collect_then_weekly_since_last(
-    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    model: respx.MockRouter,
+) -> None:  # fmt: skip
     monkeypatch.setenv("BRIEFING_STORE", str(tmp_path / "store.sqlite3"))
     page = f"{site.base}/news/1004"
     assert main(["collect", page, f"{site.base}/news/gone", "--delay", "0", "--timeout", "1"]) == 0
@@ -117,10 +160,11 @@ def test_cli_collect_then_weekly_since_last(
     assert "collect: 0 feeds (0 unchanged), 2 pages fetched" not in err  # the 404 is not a fetched page
     assert "collect: 0 feeds (0 unchanged), 1 pages fetched, 1 added, 0 not about LG leaders" in err
     assert "Traceback" not in err
+    assert "extracted 1 article(s)" in err  # collected, then extracted: weekly has the facts
     week = tmp_path / "week.md"
     assert main(["weekly", "--since-last", "-o", str(week)]) == 0
     text = week.read_text("utf-8")
-    assert "127\\.0.0.1-1004" in text
+    assert "Kwon Bong-seok" in text and "Seoul" in text and "Not yet extracted" not in text
     store = Store(tmp_path / "store.sqlite3")
     last = store.last_briefing()
     assert last is not None and last[1] == store.last_article_pk()
@@ -129,7 +173,7 @@ def test_cli_collect_then_weekly_since_last(
     assert main(["weekly", "--since-last", "-o", str(week)]) == 0
     text = week.read_text("utf-8")
     assert "**Week:** 2024-11-21 to 2024-11-22" in text  # only what arrived since the last briefing
-    assert "127\\.0.0.1-1008" in text and "1004" not in text
+    assert "William Cho" in text and "India" in text and "Kwon Bong-seok" not in text
 
 
 def test_collect_with_nothing_to_do_is_one_line(
