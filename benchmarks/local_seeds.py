@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -115,16 +116,72 @@ def main() -> None:
         bench = llama_bench(model)
         print(f"llama-bench pp512    {bench.get('pp512', 0):8.2f} t/s")
         print(f"llama-bench tg128    {bench.get('tg128', 0):8.2f} t/s  (one sequence)")
-    from briefing.evaluate import evaluate_items, format_table, load_gold
+    from briefing.evaluate import evaluate_items, format_table, load_gold, resolve_articles
 
-    golds = load_gold(ROOT / "eval" / "seeds.gold.jsonl")
-    total, per = evaluate_items(golds, {a.id: a for a in result.articles}, result.items, text)
+    gold_path = ROOT / "eval" / "seeds.gold.jsonl"
+    golds = load_gold(gold_path)
+    paths = resolve_articles(golds, gold_path, ROOT / "seeds")
+    total, per = evaluate_items(golds, paths, result.articles, result.items, text)
     hits = {name: needle in text for name, needle in EXPECTED.items()}
     print(f"expected facts       {sum(hits.values())}/{len(hits)}")
     for name, ok in hits.items():
         print(f"  {'yes' if ok else 'NO ':3}  {name}")
     print("\n## faithfulness against eval/seeds.gold.jsonl (briefing eval)\n")
     print(format_table(total, per))
+    figures = total.table()
+    stray = hangul_outside_allowed(text)
+    repeats = repeated_phrases(text)
+    print("\n## issue 12 targets\n")
+    checks = [
+        ("completion tokens <= 2150", s.completion_tokens <= 2150, s.completion_tokens),
+        ("wall time <= 260 s (server start included)", wall <= 260, round(wall)),
+        ("Hangul lines outside originals, sources, names' Korean forms == 0", not stray, len(stray)),
+        ("repeated phrases == 0", not repeats, len(repeats)),
+    ]
+    for name, target in (
+        ("leader recall", 0.8),
+        ("stop recall", 1.0),
+        ("stop precision", 0.9),
+        ("statement recall", 0.9),
+    ):
+        value = figures.get(name)
+        checks.append((f"{name} >= {target}", value is not None and value >= target, value))
+    for name in ("invented quotes", "invented dates"):
+        value = figures.get(name)
+        checks.append((f"{name} == 0", value == 0, value))
+    for name, ok, value in checks:
+        print(f"  {'met ' if ok else 'MISS'}  {name}: {value}")
+    for line in stray[:10]:
+        print(f"  stray Hangul: {line[:100]}")
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def hangul_outside_allowed(page: str) -> list[str]:
+    """Lines of the briefing with Hangul that is not a Korean original, a source line, a name's
+    Korean form in parentheses, or the method and warnings at the end."""
+    body = page.split("## Sources")[0]
+    out = []
+    for line in body.splitlines():
+        if "원문:" in line:
+            continue
+        line = re.sub(r"\([^()]*[\uac00-\ud7a3][^()]*\)", "", line)
+        if _HANGUL.search(line):
+            out.append(line.strip())
+    return out
+
+
+def repeated_phrases(page: str) -> list[str]:
+    """A phrase of four or more words said twice in one table cell or line."""
+    found = []
+    for line in page.splitlines():
+        for cell in line.split("|"):
+            words = cell.split()
+            grams = [" ".join(words[i : i + 4]) for i in range(len(words) - 3)]
+            if len(grams) != len(set(grams)):
+                found.append(cell.strip())
+    return found
 
 
 if __name__ == "__main__":

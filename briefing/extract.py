@@ -9,6 +9,7 @@ unknown model) cancels what has not started and is raised.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -18,7 +19,7 @@ from .errors import CallFailed
 from .llm import LLM, Completion, Usage, schema_hint
 from .models import Chunk, ChunkExtraction, ChunkFailure
 from .places import default_gazetteer
-from .pointing import korean_in_english, number_chunk, resolve
+from .pointing import korean_in_english, number_chunk, resolve, unexampled
 from .prompts import Prompt, RenderedPrompt
 
 
@@ -41,6 +42,19 @@ def render_extract(prompt: Prompt, chunk: Chunk, llm: LLM) -> RenderedPrompt:
         schema_json=schema_hint(llm, ChunkPoints),
     )
     return replace(rendered, source=chunk.article_id)
+
+
+def prompt_example(prompt: Prompt) -> ChunkPoints | None:
+    """The example answer the prompt shows (its line starting ``{"L":``), if any."""
+    return _example(prompt.spec.system)
+
+
+@functools.cache
+def _example(system: str) -> ChunkPoints | None:
+    for line in system.splitlines():
+        if line.startswith('{"L":'):
+            return ChunkPoints.model_validate_json(line)
+    return None
 
 
 _REASK = (
@@ -67,7 +81,8 @@ def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
             article_id=chunk.article_id, path=path, chunk_index=chunk.index, kind=e.kind, detail=e.detail
         )
         return ChunkResult(chunk, None, failure)
-    resolved = resolve(done.value, number_chunk(chunk.text), default_gazetteer())
+    points = unexampled(done.value, prompt_example(prompt))
+    resolved = resolve(points, number_chunk(chunk.text), default_gazetteer())
     return ChunkResult(chunk, resolved.extraction, None, done.cached, attempts, usage, resolved.notes)
 
 

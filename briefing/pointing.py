@@ -144,6 +144,19 @@ class Resolved:
     notes: list[str] = field(default_factory=list)
 
 
+def unexampled(points: ChunkPoints, example: ChunkPoints | None) -> ChunkPoints:
+    """``points`` without what the model copied from the prompt's example: an English value the
+    example holds is not a fact of this chunk (names and places are checked against the text)."""
+    if example is None:
+        return points
+    copied = {v for item in (*example.L, *example.S, *example.Q, *example.F) for v in item.model_dump().values()
+              if isinstance(v, str) and len(v) > 3}  # fmt: skip
+    stops = [sp.model_copy(update={"o": None if sp.o in copied else sp.o, "w": None if sp.w in copied else sp.w})
+             for sp in points.S]  # fmt: skip
+    said = [q for q in points.Q if q.en not in copied]
+    return points.model_copy(update={"S": stops, "Q": said})
+
+
 def resolve(points: ChunkPoints, numbered: Numbered, gazetteer: Gazetteer) -> Resolved:
     """The facts the pointers lead to, cut from the chunk's text; what leads nowhere is noted."""
     text, notes = numbered.text, []
