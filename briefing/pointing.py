@@ -130,12 +130,16 @@ def _sounded(text: str, span: tuple[int, int], english: str) -> tuple[int, int] 
     target = _skeleton(_plain(english.split(",")[0]))
     if len(target) < 2:
         return None
+    best: tuple[float, int, int] | None = None
     for m in re.finditer(r"[가-힣]{2,}", text[span[0] : span[1]]):
-        word = _PARTICLE.sub("", m[0]) if len(m[0]) > 2 else m[0]
-        said = _skeleton(romanise_syllables(word))
-        if len(said) >= 2 and difflib.SequenceMatcher(None, said, target).ratio() >= 0.8:
-            return span[0] + m.start(), span[0] + m.start() + len(word)
-    return None
+        for word in dict.fromkeys((m[0], _PARTICLE.sub("", m[0]) if len(m[0]) > 2 else m[0])):
+            said = _skeleton(romanise_syllables(word))
+            if len(said) < 2 or said[0] != target[0]:  # "배터리" is not "Troy"
+                continue
+            ratio = difflib.SequenceMatcher(None, said, target).ratio()
+            if ratio >= 0.8 and (best is None or ratio > best[0]):  # the whole word first
+                best = (ratio, span[0] + m.start(), span[0] + m.start() + len(word))
+    return (best[1], best[2]) if best else None
 
 
 @dataclass
@@ -271,7 +275,8 @@ def _words(at: str, numbered: Numbered) -> tuple[str, str] | None:
         return text[q.start : q.end], "direct"
     sentence = text[span[0] : span[1]].strip()
     words = _REPORTING.sub("", sentence)
-    words = _SUBJECT.sub("", words, count=1) if len(words) > 40 else words
+    stripped = _SUBJECT.sub("", words, count=1)  # "그는 …", "조 사장은 이날 …": the words, not who
+    words = stripped if len(stripped.strip()) >= 8 else words
     return (words.strip(), "indirect") if len(words.strip()) >= 4 else None
 
 
