@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .answers import ChunkPoints
 from .concurrency import map_ordered
@@ -19,7 +19,7 @@ from .errors import CallFailed
 from .llm import LLM, Completion, Usage, schema_hint
 from .models import Chunk, ChunkExtraction, ChunkFailure
 from .places import default_gazetteer
-from .pointing import korean_in_english, number_chunk, resolve, unexampled
+from .pointing import Numbered, korean_in_english, number_chunk, resolve, unexampled
 from .prompts import Prompt, RenderedPrompt
 
 
@@ -31,13 +31,14 @@ class ChunkResult:
     cached: bool = False
     attempts: int = 0
     usage: Usage | None = None
-    notes: list[str] = field(default_factory=list)
 
 
-def render_extract(prompt: Prompt, chunk: Chunk, llm: LLM) -> RenderedPrompt:
+def render_extract(
+    prompt: Prompt, chunk: Chunk, llm: LLM, numbered: Numbered | None = None
+) -> RenderedPrompt:
     rendered = prompt.render(
         data=chunk.text,
-        text=number_chunk(chunk.text).render(),
+        text=(numbered or number_chunk(chunk.text)).render(),
         context=chunk.context,
         schema_json=schema_hint(llm, ChunkPoints),
     )
@@ -63,27 +64,37 @@ _REASK = (
 )
 
 
+def facts_from(points: ChunkPoints, prompt: Prompt, numbered: Numbered) -> ChunkExtraction:
+    """What an answer's pointers lead to in the chunk, without what was copied from the prompt's
+    example: the one way from an answer to facts, for synchronous and batch answers alike."""
+    return resolve(unexampled(points, prompt_example(prompt)), numbered, default_gazetteer()).extraction
+
+
 def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
-    rendered = render_extract(prompt, chunk, llm)
+    numbered = number_chunk(chunk.text)
+    rendered = render_extract(prompt, chunk, llm, numbered)
     try:
         done: Completion[ChunkPoints] = llm.complete(rendered, ChunkPoints)
-        attempts, usage = done.attempts, done.usage
-        if fields := korean_in_english(done.value):  # once: a second answer or the code's repair
-            again = replace(rendered, user=rendered.user + "\n" + _REASK.format(fields=", ".join(fields)))
-            retry: Completion[ChunkPoints] = llm.complete(again, ChunkPoints)
-            attempts += retry.attempts
-            if usage and retry.usage:
-                usage.add(retry.usage)
-            if len(korean_in_english(retry.value)) < len(fields):
-                done = retry
     except CallFailed as e:
         failure = ChunkFailure(
             article_id=chunk.article_id, path=path, chunk_index=chunk.index, kind=e.kind, detail=e.detail
         )
         return ChunkResult(chunk, None, failure)
-    points = unexampled(done.value, prompt_example(prompt))
-    resolved = resolve(points, number_chunk(chunk.text), default_gazetteer())
-    return ChunkResult(chunk, resolved.extraction, None, done.cached, attempts, usage, resolved.notes)
+    attempts, usage = done.attempts, done.usage
+    if fields := korean_in_english(done.value):  # once: a second answer or the code's repair
+        again = replace(rendered, user=rendered.user + "\n" + _REASK.format(fields=", ".join(fields)))
+        retry: Completion[ChunkPoints] | None
+        try:
+            retry = llm.complete(again, ChunkPoints)
+        except CallFailed:
+            retry = None  # the first answer stands; merge repairs or drops its Korean
+        if retry is not None:
+            attempts += retry.attempts
+            if usage and retry.usage:
+                usage.add(retry.usage)
+            if len(korean_in_english(retry.value)) < len(fields):
+                done = retry
+    return ChunkResult(chunk, facts_from(done.value, prompt, numbered), None, done.cached, attempts, usage)
 
 
 def extract_chunks(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import respx
+from mockllm import completion
+
 from briefing.answers import ChunkPoints
+from briefing.cli import main
 from briefing.datewords import date_words
 from briefing.extract import prompt_example
 from briefing.models import ChunkExtraction, StatementX, StopX
@@ -130,3 +139,31 @@ def test_point_at_is_the_inverse_of_resolve_for_a_perfect_answer() -> None:
     again = resolve(point_at(facts, numbered), numbered, default_gazetteer()).extraction
     assert [(s.place_ko, s.date_text) for s in again.stops] == [("폴란드 브로츠와프", "지난 3일부터 사흘간")]
     assert [s.quote_ko for s in again.statements] == ["품질은 타협할 수 없는 원칙"]
+
+
+def test_korean_in_an_english_field_is_asked_once_more(endpoint: respx.MockRouter, tmp_path: Path) -> None:
+    """Hand-written answers: the first writes the place in Korean, the re-ask in English."""
+    bodies: list[dict[str, Any]] = []
+
+    def model(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        if body["response_format"]["json_schema"]["name"].startswith("synthesize"):
+            content: object = {"summary": ["Hand-written."], "common_threads": [], "differences": []}
+        else:
+            again = "contain Korean" in body["messages"][-1]["content"]
+            content = points(
+                L=[{"k": "권봉석", "e": "Kwon Bong-seok", "t": "Vice Chairman", "c": "LG"}],
+                S=[{"l": "권봉석", "p": "Wroclaw" if again else "브로츠와프", "at": 1, "d": 1, "a": "trip",
+                    "st": "done", "o": None, "m": [], "w": None}],
+            ).model_dump()  # fmt: skip
+        return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
+
+    endpoint.post("/chat/completions").mock(side_effect=model)
+    page = tmp_path / "story.txt"
+    page.write_text(CHUNK, "utf-8")
+    out = tmp_path / "b.md"
+    assert main(["run", str(page), "-o", str(out), "--published", "2024-05-07", "-q"]) in (0, 1)
+    extract = [b for b in bodies if b["response_format"]["json_schema"]["name"].startswith("extract")]
+    assert len(extract) == 2 and "S1.p" in extract[1]["messages"][-1]["content"]
+    assert "Wrocław" in out.read_text("utf-8")

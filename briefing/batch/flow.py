@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from ..answers import ChunkPoints
 from ..cache import Cache
 from ..config import Settings
+from ..extract import facts_from
 from ..models import Article, BatchAnswer, BatchRequest, RunStats
 from ..pipeline import cost, extract_articles
-from ..places import default_gazetteer
-from ..pointing import number_chunk, resolve
+from ..pointing import number_chunk
 from ..prompts import get_prompt
 from ..store import Store, StoredChunk, StoredExtraction
 from ..weekly import OpenBackend
@@ -242,8 +242,9 @@ def finish_articles(store: Store, settings: Settings, cache: Cache | None, pks: 
             if entry is None:
                 break
             points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
-            facts = resolve(points, number_chunk(chunk.text), default_gazetteer()).extraction
-            chunks.append(StoredChunk(chunk.start, chunk.end, facts))
+            chunks.append(
+                StoredChunk(chunk.start, chunk.end, facts_from(points, prompt, number_chunk(chunk.text)))
+            )
         else:
             ext = StoredExtraction(prompt.ref, settings.model, chunks, [])
             store.put_extraction(pk, prompt.ref, prompt.sha256, settings.model, ext)
