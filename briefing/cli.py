@@ -161,6 +161,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--oracle", action="store_true", help="answer from the gold itself: checks our code path (all 1.0)"
     )
+    ev.add_argument(
+        "--code-only",
+        action="store_true",
+        help="a model that answers nothing: what code alone finds (the floor of any model)",
+    )
     _add_llm_options(ev)
 
     _add_batch_parser(sub)
@@ -488,6 +493,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .backend import open_llm
     from .config import Settings
     from .evaluate import (
+        NullLLM,
         OracleLLM,
         evaluate_items,
         format_table,
@@ -502,7 +508,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assert isinstance(settings, Settings)
     golds = load_gold(args.gold)
     paths = resolve_articles(golds, args.gold, args.articles)
-    oracle = OracleLLM(gold_by_article(golds, paths)) if args.oracle else None
+    oracle: OracleLLM | NullLLM | None = OracleLLM(gold_by_article(golds, paths)) if args.oracle else None
+    if args.code_only:
+        oracle = NullLLM()
     backend = nullcontext((oracle, settings)) if oracle else open_llm(settings, say)
     with backend as (llm, effective):
         result = run(paths, effective, llm)

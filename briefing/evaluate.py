@@ -461,6 +461,26 @@ class OracleLLM:
         return Completion(value=schema.model_validate(value.model_dump()))
 
 
+class NullLLM:
+    """A model that finds nothing: every chunk answers empty lists and the summary is not written.
+
+    ``briefing eval --code-only`` measures what code alone finds (``propose``): the floor that any
+    model, however weak, only adds to.
+    """
+
+    model = "none (code alone)"
+    output_mode: OutputMode = "json_schema"
+
+    def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
+        return response_schema(schema)
+
+    def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
+        if schema is ChunkPoints:
+            return Completion(value=schema.model_validate({"L": [], "S": [], "Q": [], "F": []}))
+        value = Synthesis(summary=["(code-only run: no summary)"], common_threads=[], differences=[])
+        return Completion(value=schema.model_validate(value.model_dump()))
+
+
 def gold_by_article(golds: Sequence[GoldArticle], paths: Sequence[Path]) -> dict[str, GoldArticle]:
     """Article id → its gold, reading the files the way a run reads them."""
     from .readers import load_articles

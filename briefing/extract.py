@@ -21,6 +21,7 @@ from .models import Chunk, ChunkExtraction, ChunkFailure
 from .places import default_gazetteer
 from .pointing import Numbered, korean_in_english, number_chunk, resolve, unexampled
 from .prompts import Prompt, RenderedPrompt
+from .propose import combine, propose
 
 
 @dataclass
@@ -64,10 +65,12 @@ _REASK = (
 )
 
 
-def facts_from(points: ChunkPoints, prompt: Prompt, numbered: Numbered) -> ChunkExtraction:
-    """What an answer's pointers lead to in the chunk, without what was copied from the prompt's
-    example: the one way from an answer to facts, for synchronous and batch answers alike."""
-    return resolve(unexampled(points, prompt_example(prompt)), numbered, default_gazetteer()).extraction
+def facts_from(points: ChunkPoints, prompt: Prompt, numbered: Numbered, context: str = "") -> ChunkExtraction:
+    """The chunk's facts: what code finds (``propose``) with what the answer's pointers lead to laid
+    over it, without what was copied from the prompt's example; the one way from an answer to
+    facts, for synchronous and batch answers alike."""
+    model = resolve(unexampled(points, prompt_example(prompt)), numbered, default_gazetteer()).extraction
+    return combine(propose(numbered, context), model, numbered)
 
 
 def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
@@ -94,7 +97,7 @@ def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
                 usage.add(retry.usage)
             if len(korean_in_english(retry.value)) < len(fields):
                 done = retry
-    return ChunkResult(chunk, facts_from(done.value, prompt, numbered), None, done.cached, attempts, usage)
+    return ChunkResult(chunk, facts_from(done.value, prompt, numbered, chunk.context), None, done.cached, attempts, usage)
 
 
 def extract_chunks(

@@ -19,9 +19,11 @@ from .config import Settings
 from .errors import CallFailed, InputError, LLMError
 from .extract import ChunkResult, extract_chunks
 from .glossary import Glossary, default_glossary
+from .grounding import check_summary
 from .llm import LLM, schema_hint
 from .merge import ArticleExtraction, merge
 from .models import Article, BriefingData, Chunk, MergedData, RunStats, Synthesis
+from .places import default_gazetteer
 from .prompts import get_prompt
 
 Progress = Callable[[str], None]
@@ -109,7 +111,9 @@ def synthesize(merged: MergedData, llm: LLM, stats: RunStats) -> Synthesis | Non
         merged.warnings.append(f"executive summary not written: {e}")
         return None
     _count(stats, done.cached, done.attempts, done.usage)
-    return done.value
+    checked, dropped = check_summary(done.value, merged, default_glossary(), default_gazetteer())
+    merged.warnings += dropped
+    return checked
 
 
 def _count(stats: RunStats, cached: bool, attempts: int, usage: object) -> None:

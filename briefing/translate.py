@@ -8,10 +8,12 @@ value, and that quotations stay quotations. What cannot be fixed is marked, neve
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .backcheck import check_back, prefill, put_right
 from .chunk import chunk_paragraphs
 from .concurrency import map_ordered
 from .errors import CallFailed
@@ -46,7 +48,8 @@ def _render(
     llm: LLM,
     with_title: bool,
 ) -> RenderedPrompt:
-    numbered = "\n\n".join(f"[{i}] {p}" for i, p in enumerate(paragraphs, 1))
+    # code does the model's hard part first: directory people already in their English forms
+    numbered = "\n\n".join(f"[{i}] {prefill(p, glossary)}" for i, p in enumerate(paragraphs, 1))
     after_start = chunk.end + 2
     after = article.text[after_start:].split("\n\n", 1)[0] if after_start < len(article.text) else ""
     return prompt.render(
@@ -95,10 +98,15 @@ def _translate_chunk(
     return _ChunkOut(chunk, answer.value.title_en, singles)
 
 
-def check_paragraph(ko: str, en: str, glossary: Glossary) -> tuple[str, list[str]]:
-    """Enforce the glossary and check numbers and quotes. Returns the fixed text and the issues."""
+def check_paragraph(
+    ko: str, en: str, glossary: Glossary, published: dt.date | None = None
+) -> tuple[str, list[str]]:
+    """Enforce the glossary, put wrong directory names right, and check both directions: what the
+    Korean states must be in the English (names, numbers, quotations), and what the English states
+    must come from the Korean (numbers, days, months, people). Returns the fixed text and the issues."""
     en, _ = glossary.enforce_terms(en)
-    issues: list[str] = []
+    en, _changed = put_right(ko, en, glossary)
+    issues: list[str] = check_back(ko, en, glossary, published)
     for entry in glossary.entries:
         if entry.ko in ko and entry.en.lower() not in en.lower():
             issues.append(f"glossary: {entry.ko} should read “{entry.en}”")
@@ -148,7 +156,7 @@ def translate_article(
                     )
                 )
             else:
-                fixed, issues = check_paragraph(ko, en, glossary)
+                fixed, issues = check_paragraph(ko, en, glossary, article.meta.published)
                 paragraphs.append(
                     TranslatedParagraph(
                         index=index, start=pos, end=pos + len(ko), ko=ko, en=fixed, issues=issues

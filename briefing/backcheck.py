@@ -1,0 +1,138 @@
+"""A translation read back against its Korean paragraph: what the English states must come from it.
+
+The forward checks (every Korean number and directory name reappears) catch what a translation
+leaves out; these catch what it adds or changes: a number, a day or a month the Korean does not
+give, a directory person the paragraph does not name, a romanised name that is nobody's. Names are
+also done first by code: ``prefill`` writes the directory's English forms into the Korean before the
+model sees it, and ``put_right`` replaces a wrong form of a paragraph's one directory person.
+Pure functions, tested as code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .glossary import _SURNAME_FORMS, _SURNAMES, TITLE_WORDS, Entry, Glossary, name_pattern
+from .numbers import english_numbers, korean_numbers
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_MONTHS["sept"] = 9
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_EN_DATE = re.compile(rf"\b({_MONTH})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?)?\b")
+_KO_MONTH = re.compile(r"(\d{1,2})\s*월")
+_KO_DAY = re.compile(r"(\d{1,2})\s*일")
+_KO_RELATIVE_MONTH = re.compile(r"지난달|전달|지난\s*달|다음\s*달|다음달|오는\s*달|이달|이번\s*달")
+_NAME_LIKE = re.compile(r"\b[A-Z][a-zA-Z.]*(?:[ -][A-Z][a-zA-Z.]*){1,2}(?:-[a-z]+)?\b")
+_TITLES_EN = {"chairman", "ceo", "president", "vice", "chief", "mr", "ms", "dr", "executive", "head", "lg"}
+_ROMANISED = re.compile(r"\b[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+\b")
+
+
+def surname_en(entry: Entry) -> str | None:
+    """The word of the official English form that is the surname ("Cho" in "William Cho")."""
+    forms = set(_SURNAME_FORMS.get(entry.ko[0], "").split()) | {_SURNAMES.get(entry.ko[0], "").lower()}
+    return next((w for w in re.split(r"[\s]+", entry.en) if w.lower().strip(".") in forms), None)
+
+
+def prefill(ko: str, glossary: Glossary) -> str:
+    """``ko`` with the directory people it names written in their official English forms: full
+    names ("조주완" → "William Cho") and surname-and-title forms ("조 사장" → "Cho 사장")."""
+    people = glossary.people_in(ko)
+    out = ko
+    for e in people:
+        if not re.search(r"[가-힣]", e.ko):
+            continue
+        out = name_pattern(e.ko).sub(e.en, out)
+    for e in people:
+        surname = surname_en(e)
+        same = [p for p in people if p.ko[:1] == e.ko[:1]]
+        if surname and len(same) == 1 and re.fullmatch(r"[가-힣]{2,4}", e.ko):
+            out = re.sub(
+                rf"(?<![가-힣A-Za-z]){re.escape(e.ko[0])}\s?(?=(?:{TITLE_WORDS})(?:[은는이가의을를과와도께]|[^가-힣]|$))",
+                surname + " ",
+                out,
+            )
+    return out
+
+
+def _months_allowed(ko: str, published: dt.date | None) -> set[int]:
+    months = {int(m) for m in _KO_MONTH.findall(ko) if 1 <= int(m) <= 12}
+    if published is not None and (_KO_DAY.search(ko) or _KO_RELATIVE_MONTH.search(ko)):
+        # "지난 21일", "지난달 24일": the month the page leaves to its date, or one either side
+        for delta in (-1, 0, 1):
+            months.add((published.month - 1 + delta) % 12 + 1)
+    return months
+
+
+def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None = None) -> list[str]:
+    """What the English states that its Korean paragraph does not: numbers, days, months and
+    people. Each is one issue line."""
+    issues: list[str] = []
+    ko_values = {n.value.normalize() for n in korean_numbers(ko)}
+    ko_days = {int(d) for d in _KO_DAY.findall(ko)}
+    months = _months_allowed(ko, published)
+    dated = set()
+    for m in _EN_DATE.finditer(en):
+        word = m[1]
+        if word.lower() in ("may", "march") and not word[0].isupper():
+            continue
+        if word == "May" and m[2] is None and not _KO_MONTH.search(ko):
+            continue  # "May" opening a sentence as the verb
+        if _MONTHS[word.lower()] not in months:
+            issues.append(f"date: {m[0]!r} is not in the Korean")
+            continue
+        for day in filter(None, (m[2], m[3])):
+            dated.add(m.start(2) if day == m[2] else m.start(3))
+            if int(day) not in ko_days:
+                issues.append(f"date: {m[0]!r}: the Korean gives no day {day}")
+    for n in english_numbers(en):
+        if n.start in dated or n.value.normalize() in ko_values:
+            continue
+        if re.fullmatch(r"[a-z]+", n.text.lower()):
+            continue  # "one", "first": words, not figures the Korean must hold
+        issues.append(f"number: {n.text!r} is not in the Korean")
+    named = glossary.people_in(ko)
+    for e in glossary.people_in(en):
+        if e not in named:
+            issues.append(f"name: {e.en} is not named in the Korean")
+    known = {w.lower() for e in named for w in re.split(r"[\s-]+", e.en)}
+    for m in _ROMANISED.finditer(en):
+        words = {w.lower() for w in re.split(r"[\s-]+", m[0])}
+        if not words & known and glossary.lookup_latin(m[0]) is None:
+            issues.append(f"name: {m[0]!r} is not a person the Korean names")
+    return issues
+
+
+def put_right(ko: str, en: str, glossary: Glossary) -> tuple[str, list[str]]:
+    """Directory names the translation got wrong, replaced by their official forms: a directory
+    person the Korean does not name, or a name-like phrase with a person's surname that is not
+    their form, becomes the paragraph's one directory person of that surname. Returns the text and
+    what was changed."""
+    named = glossary.people_in(ko)
+    changes: list[str] = []
+    for e in glossary.people_in(en):
+        if e in named:
+            continue
+        missing = [p for p in named if p.en.lower() not in en.lower()]
+        if len(missing) == 1:
+            en = re.sub(re.escape(e.en), missing[0].en, en)
+            changes.append(f"name: {e.en} put right as {missing[0].en}")
+    for person in named:
+        surname = surname_en(person)
+        if surname is None or person.en.lower() in en.lower():
+            continue
+        forms = set(_SURNAME_FORMS.get(person.ko[0], "").split()) | {surname.lower()}
+        rivals = [p for p in named if p is not person and p.ko[:1] == person.ko[:1]]
+        if rivals:
+            continue
+        for m in list(_NAME_LIKE.finditer(en)):
+            words = [w.lower().strip(".") for w in re.split(r"[\s-]+", m[0])]
+            if set(words) & _TITLES_EN:
+                continue  # "Chairman Koo": a title and a surname, not a wrong name
+            if len(words) >= 2 and forms & set(words) and glossary.lookup_latin(m[0]) is None:
+                en = en.replace(m[0], person.en)
+                changes.append(f"name: {m[0]!r} put right as {person.en}")
+                break
+    return en, changes

@@ -1,0 +1,187 @@
+"""The executive summary checked against the merged facts: every name, place and date a sentence
+states must be one of them; a sentence that is not is dropped, with a warning.
+
+The summary is the one part of the page the model writes freely, so code reads it back: month and
+day words and ISO dates must fall inside a stop's dates (or name a month or year one touches),
+places the gazetteer knows must be a stop's city, region or country, people the directory knows
+and romanised names must be people of the facts, and every other capitalised word must appear in
+the facts' English. Pure: no model call.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from .glossary import Glossary
+from .models import MergedData, Synthesis
+from .places import Gazetteer
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_MONTHS["sept"] = 9
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\b", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b", re.I)
+_MONTH_ONLY = re.compile(rf"\b({_MONTH})\b(?!\.?\s+\d)", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’&.-]*(?:[ -][A-Z][A-Za-z'’&.-]*)*")
+# Capitalised words any summary may use: they name no person, place or date.
+_COMMON = {
+    "the", "a", "an", "in", "on", "at", "and", "both", "each", "all", "his", "her", "their", "they",
+    "he", "she", "it", "its", "this", "these", "those", "while", "with", "during", "after", "before",
+    "lg", "ai", "ceo", "cto", "chairman", "president", "vice", "group", "r&d", "us", "u.s.", "korea",
+    "korean", "south", "global", "north", "america", "american", "europe", "european", "asia", "asian",
+    "leaders", "leader", "executives", "trip", "trips", "visit", "visits", "both leaders", "ir",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i", "we", "our",
+    "one", "two", "three", "first", "second", "third", "new", "next", "last", "also", "however",
+}  # fmt: skip
+_SENTENCE_START_WORDS = re.compile(r"^[A-Z][a-z]+$")
+
+
+class _Facts:
+    """What the merged data lets a summary say."""
+
+    def __init__(self, merged: MergedData) -> None:
+        self.days: list[tuple[dt.date, dt.date]] = []
+        self.english: list[str] = []
+        self.people: set[str] = set()
+        self.places: set[str] = set()
+        for s in merged.stops:
+            if s.dates.start:
+                self.days.append((s.dates.start, s.dates.end or s.dates.start))
+            self.places |= {x.lower() for x in (s.city, s.region, s.country) if x}
+            self.english += [*s.organisations, *s.purposes, s.city or "", s.region or "", s.country or ""]
+            self.people |= {p.name_en for p in s.people_met} | {s.leader_en}
+        for x in merged.leaders:
+            self.people.add(x.name_en)
+            self.english += [x.title or "", x.company or ""]
+        for st in merged.statements:
+            self.people.add(st.speaker_en)
+            self.english += [st.quote_en, st.topic]
+        for f in merged.figures:
+            self.english += [f.value_en, f.meaning]
+        self.english += sorted(self.people)
+        self.blob = " ".join(self.english).lower()
+        self.years = {d.year for a, b in self.days for d in (a, b)}
+        self.months = {(d.year, d.month) for a, b in self.days for d in _months(a, b)}
+
+    def has_day(self, month: int, day: int) -> bool:
+        return any(
+            a <= dt.date(y, month, day) <= b
+            for a, b in self.days
+            for y in {a.year, b.year}
+            if _valid(y, month, day)
+        )
+
+    def has_month(self, month: int) -> bool:
+        return any(m == month for _, m in self.months)
+
+    def person(self, name: str) -> bool:
+        key = _key(name)
+        return any(key == _key(p) or key in _key(p).split() or _key(p) in key for p in self.people if p)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z ]", "", text.lower().replace("-", " ")).strip()
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _months(a: dt.date, b: dt.date) -> Iterable[dt.date]:
+    d = a.replace(day=1)
+    while d <= b:
+        yield d
+        d = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gazetteer) -> str | None:
+    """Why ``sentence`` states something the facts do not hold, or None when all of it is there."""
+    for m in _MONTH_DAY.finditer(sentence):
+        month = _MONTHS[m[1].lower()]
+        for day in filter(None, (m[2], m[3])):
+            if not facts.has_day(month, int(day)):
+                return f"the date {m[0]!r}"
+    for m in _DAY_MONTH.finditer(sentence):
+        if not facts.has_day(_MONTHS[m[2].lower()], int(m[1])):
+            return f"the date {m[0]!r}"
+    for m in _ISO.finditer(sentence):
+        y, mo, d = (int(x) for x in m.groups())
+        if not _valid(y, mo, d) or not any(a <= dt.date(y, mo, d) <= b for a, b in facts.days):
+            return f"the date {m[0]!r}"
+    for m in _MONTH_ONLY.finditer(sentence):
+        word = m[1].lower()
+        if word in ("may", "march") and not m[1][0].isupper():
+            continue  # the verb "may", the verb "march"
+        if not facts.has_month(_MONTHS[word]):
+            return f"the month {m[1]!r}"
+    for m in _YEAR.finditer(sentence):
+        if int(m[1]) not in facts.years:
+            return f"the year {m[1]!r}"
+    for mention in gazetteer.mentions(sentence):
+        place = mention.place
+        named = {x.lower() for x in (place.city, place.region, place.country) if x}
+        if not named & facts.places:
+            return f"the place {place.label!r}"
+    for m in _CAPITALISED.finditer(sentence):
+        phrase = m[0].strip(" .-’'")
+        if not phrase or phrase.lower() in _COMMON:
+            continue
+        entry = glossary.lookup_latin(phrase)
+        if entry is not None and not facts.person(entry.en):
+            return f"the name {phrase!r}"
+        if _romanised(phrase) and not facts.person(phrase):
+            return f"the name {phrase!r}"
+        words = [w for w in re.split(r"[\s-]+", phrase) if w and w.lower() not in _COMMON]
+        if not all(w.lower().strip(".’'") in facts.blob for w in words):
+            if m.start() == 0 and len(words) == 1 and _SENTENCE_START_WORDS.match(phrase):
+                continue  # an ordinary word opening the sentence
+            return f"{phrase!r}, which the facts do not name"
+    return None
+
+
+def _romanised(phrase: str) -> bool:
+    """ "Kim Byoung-hoon", "Koo Kwang-mo": a Korean name as romanised."""
+    return re.fullmatch(r"[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+", phrase) is not None
+
+
+def check_summary(
+    synthesis: Synthesis, merged: MergedData, glossary: Glossary, gazetteer: Gazetteer
+) -> tuple[Synthesis, list[str]]:
+    """The synthesis without sentences that state a name, place or date not in ``merged``, and a
+    warning for each one dropped."""
+    facts = _Facts(merged)
+    warnings: list[str] = []
+
+    def keep(lines: list[str], part: str) -> list[str]:
+        out = []
+        for line in lines:
+            kept = []
+            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip()):
+                why = unsupported(sentence, facts, glossary, gazetteer)
+                if why is None:
+                    kept.append(sentence)
+                else:
+                    warnings.append(
+                        f"executive {part}: a sentence dropped, it states {why} not in the facts "
+                        f"({sentence[:60]!r})"
+                    )
+            if kept:
+                out.append(" ".join(kept))
+        return out
+
+    checked = Synthesis(
+        summary=keep(synthesis.summary, "summary"),
+        common_threads=keep(synthesis.common_threads, "common threads"),
+        differences=keep(synthesis.differences, "differences"),
+    )
+    return checked, warnings

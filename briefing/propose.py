@@ -1,0 +1,343 @@
+"""What code alone finds in a chunk: LG leaders named with a title, the places a leader goes to,
+and the quotations the text gives a leader. The model decides only what needs language.
+
+A small model points badly: one stop per sentence, a quotation given to the wrong man, a place
+that is only a market named in a quote. So the facts a briefing states come from code first:
+``propose`` reads the numbered chunk with the directory, the gazetteer and the attribution rules,
+and ``combine`` lays the model's answer over it: the model's English (purpose, organisation, a
+quote's rendering, its topic) fills the code's facts, and what the model adds beyond them must pass
+the same checks (a visit word in the cited sentence, the place not inside a quotation). Whatever
+the model answers, the facts stand; a weak model makes the briefing shorter, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .attribution import forms, speakers_of, titled_people
+from .datewords import date_words
+from .glossary import Glossary, default_glossary, strip_title
+from .models import ChunkExtraction, LeaderX, PersonX, StatementX, StopX
+from .places import Gazetteer, Place, default_gazetteer
+from .pointing import Numbered, place_mentions
+
+# Titles an LG executive holds (corporate, not public office); a name right before one of them,
+# with at most three words between (the company, the division), is an executive's.
+_EXEC = (
+    r"(?:부회장|회장|사장|부사장|전무|상무|대표이사|대표|[가-힣A-Za-z]{0,12}(?:본부장|원장|센터장|법인장|"
+    r"사업부장|연구소장|단장|실장)|최고[가-힣A-Za-z]{1,8}책임자|최고경영자|최고[A-Za-z가-힣]{0,4}과학자|"
+    r"CEO|CTO|CFO|CHO|COO|CSO|CDO|CSAI|CIO|CMO)"
+)
+_NAME_THEN_TITLE = re.compile(
+    rf"(?<![가-힣A-Za-z])(?P<name>[가-힣]{{2,4}})\s+(?P<between>(?:[^\s\"“”.,]+\s+){{0,3}}?){_EXEC}"
+    r"(?=[\s(은는이가의을를과와도께,)]|$)"
+)
+_TITLE_THEN_NAME = re.compile(
+    rf"(?P<org>LG[가-힣A-Za-z&]*)\s+(?P<name>[가-힣]{{2,4}})\s*{_EXEC}(?=[\s(은는이가의을를과와도께,)]|$)"
+)
+# Words between a name and its title that say the person is not at LG.
+_OTHER_ORG = re.compile(
+    r"삼성|현대|SK|롯데|한화|포스코|GS|두산|CJ|네이버|카카오|KT|애플|구글|마이크로소프트|엔비디아|퀄컴|"
+    r"메르세데스|벤츠|BMW|도요타|테슬라|GM|포드|혼다|소니|파나소닉|정부|부처|부$|청$|위원회|협회|대학|대학교|은행"
+)
+# A sentence that says someone went, came, met or took part.
+_VISIT = re.compile(
+    r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
+    r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리는|현장경영|행보|일정|사업장|공장을|"
+    r"\b(?:visit|visited|visiting|toured|tour|met|attended|attend|arrived|traveled|travelled|trip|"
+    r"inspected|hosted|stopped)\b",
+    re.IGNORECASE,
+)
+_PLANNED = re.compile(
+    r"예정|계획|할\s*것|나선다|참석한다|주관한다|방문한다|찾는다|만난다|떠난다|향한다|갖는다|연다\b|"
+    r"\bwill\b|\bplans?\b|\bscheduled\b",
+    re.IGNORECASE,
+)
+_DONE = re.compile(r"(?:했|았|었|였|웠|랐|났|왔|갔|봤)다|\b(?:visited|toured|met|attended|arrived)\b")
+_TRIP = re.compile(r"부터|간|동안|일정|박\s*\d|\d\s*박")
+_PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person the chunk names: full Korean name, English forms, and whether an LG leader."""
+
+    ko: str
+    english: tuple[str, ...]
+    leader: bool
+
+
+def people_named(text: str, glossary: Glossary) -> list[Person]:
+    """Everyone ``text`` names with a title: directory people (LG's unless their company is not),
+    LG executives by their title phrase, and others (ministers, partners) as not leaders."""
+    found: dict[str, Person] = {}
+    for e in glossary.people_in(text):
+        companies = [r.company or "" for r in e.roles]
+        lg = not companies or any(c.startswith("LG") or c.startswith("DnO") for c in companies)
+        found[e.ko] = Person(e.ko, (e.en, *e.variants), lg and "AVEO" not in " ".join(companies))
+    for m in _TITLE_THEN_NAME.finditer(text):
+        name = m["name"]
+        if glossary.is_person_name(name) and name not in found and _korean_name(name):
+            found[name] = Person(name, (), True)
+    for m in _NAME_THEN_TITLE.finditer(text):
+        name, between = m["name"], m["between"] or ""
+        if name in found or not _korean_name(name) or not glossary.is_person_name(name):
+            continue
+        if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
+            found[name] = Person(name, (), False)
+            continue
+        found[name] = Person(name, (), True)
+    for name in titled_people(text):  # everyone else the prose names with a title: not leaders
+        found.setdefault(name, Person(name, (), False))
+    return list(found.values())
+
+
+def _korean_name(name: str) -> bool:
+    from .glossary import _SURNAMES
+
+    return bool(re.fullmatch(r"[가-힣]{2,4}", name)) and name[0] in _SURNAMES
+
+
+@dataclass(frozen=True)
+class _Ref:
+    start: int
+    end: int
+    person: Person
+
+
+def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) -> list[_Ref]:
+    """Mentions of ``people`` inside ``text[span]`` (full names, surname and title, English forms)."""
+    refs = []
+    piece = text[span[0] : span[1]]
+    for p in people:
+        for form in forms(p.ko, p.english):
+            for m in re.finditer(r"(?<![가-힣A-Za-z])" + form, piece):
+                refs.append(_Ref(span[0] + m.start(), span[0] + m.end(), p))
+    return sorted(refs, key=lambda r: r.start)
+
+
+def _inside_quote(numbered: Numbered, pos: int) -> bool:
+    return any(q.start - 1 <= pos < q.end + 1 for q in numbered.quotes)
+
+
+def _most_specific(mentions: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:
+    """Drop a country or region the sentence narrows itself ("미국 캘리포니아주 쿠퍼티노")."""
+    rank = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
+    keep = []
+    for a in mentions:
+        pa = a[2]
+        narrower = any(
+            b is not a
+            and rank[b[2].kind] < rank[pa.kind]
+            and b[2].country == pa.country
+            and (pa.kind == "country" or b[2].region == pa.region or pa.region is None)
+            for b in mentions
+        )
+        if not narrower:
+            keep.append(a)
+    return keep
+
+
+def _status(sentence: str) -> str:
+    # the sentence's last verb decides: "…를 찾았고, …에 참석할 예정이다" is planned
+    tail = sentence[-30:]
+    if _PLANNED.search(tail):
+        return "planned"
+    if _DONE.search(tail):
+        return "done"
+    return "unknown"
+
+
+def propose(
+    numbered: Numbered,
+    context: str = "",
+    glossary: Glossary | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> ChunkExtraction:
+    """The leaders, stops and quotations code finds in a numbered chunk. ``context`` (the text
+    before the chunk) only helps to tell who a pronoun or a short form means."""
+    glossary = glossary or default_glossary()
+    gazetteer = gazetteer or default_gazetteer()
+    text = numbered.text
+    people = people_named(context + "\n" + text, glossary)
+    leaders = [p for p in people if p.leader]
+    named_here = {p.ko for p in people_named(text, glossary)} | {
+        p.ko for p in leaders if _subject_refs(text, (0, len(text)), [p])
+    }
+    out_leaders = [
+        LeaderX(name_ko=p.ko, name_en=None, title=None, company=None) for p in leaders if p.ko in named_here
+    ]
+    stops: list[StopX] = []
+    last_subject: Person | None = None
+    for n, span in enumerate(numbered.sentences, 1):
+        sentence = text[span[0] : span[1]]
+        refs = [r for r in _subject_refs(text, span, people) if not _inside_quote(numbered, r.start)]
+        subject = _subject(text, refs)
+        if subject is None and refs:
+            subject = None  # someone else is named: the sentence is not the last traveller's
+        elif subject is None and re.match(r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날)", sentence):
+            subject = last_subject
+        if subject is not None:
+            last_subject = subject
+        if subject is None or not subject.leader or not _VISIT.search(sentence):
+            continue
+        here = [
+            m
+            for m in place_mentions(gazetteer, text, *span)
+            if not _inside_quote(numbered, m[0]) and m[2].kind != "event"
+        ]
+        here = _most_specific(here)
+        if not here:
+            continue
+        met = [
+            PersonX(name_ko=r.person.ko, role=None)
+            for r in refs
+            if r.person.ko != subject.ko and glossary.is_person_name(r.person.ko)
+        ]
+        met = list({p.name_ko: p for p in met}.values())[:4]
+        trip = len({m[2] for m in here}) > 1
+        for start, end, _place in here:
+            when = date_words(sentence, before=start - span[0]) or date_words(sentence)
+            scope = "trip" if trip and when and _TRIP.search(when) else "stop"
+            stops.append(
+                StopX(
+                    leader_ko=subject.ko, date_text=when, date_applies_to=scope,  # type: ignore[arg-type]
+                    place_ko=text[start:end], city=_place.city, region=_place.region,
+                    country=_place.country, organisation=None, people_met=met, purpose=None,
+                    status=_status(sentence),  # type: ignore[arg-type]
+                )
+            )  # fmt: skip
+    statements = []
+    speakers = {p.ko: list(p.english) for p in people}
+    for q in numbered.quotes:
+        given = speakers_of(text, q.start, q.end, speakers)
+        if len(given) != 1 and context:  # the speaker may be named just before the chunk
+            shift = len(context) + 1
+            whole = context + "\n" + text
+            given = speakers_of(whole, q.start + shift, q.end + shift, speakers)
+        if len(given) != 1:
+            continue
+        who = next(iter(given))
+        if not any(p.ko == who and p.leader for p in people):
+            continue
+        statements.append(
+            StatementX(
+                speaker_ko=who, quote_ko=text[q.start : q.end], quote_en="", topic="general", speech="direct"
+            )
+        )
+    return ChunkExtraction(leaders=out_leaders, stops=_one_per_place(stops), statements=statements, figures=[])
+
+
+def _subject(text: str, refs: list[_Ref]) -> Person | None:
+    """The person the sentence is about: a mention followed (within a title) by 은/는/이/가."""
+    for r in refs:
+        tail = text[r.end : r.end + 40]
+        m = re.match(r"\s*(?:\S+\s+){0,3}?\S*?(?:은|는|이|가)(?=\s|$)", tail)
+        if m and not re.search(r"[\"“”,.]", m[0]) and not _PUBLIC_OFFICE.search(m[0]):
+            if not any(re.search(r"(?:과|와|및)$", w) for w in m[0].split()[:-1]):
+                return r.person  # "구 회장과 안 장관은": not one man's sentence
+        if re.match(r"[A-Za-z]", text[r.start]) and re.search(
+            r"\b(?:visited|toured|met|attended|arrived|traveled|travelled|said|will|plans|is|was)\b",
+            tail[:30],
+        ):
+            return r.person
+    return None
+
+
+def _one_per_place(stops: list[StopX]) -> list[StopX]:
+    """One stop per leader and place in a chunk: the first mention, with the best date found."""
+    out: dict[tuple[str, str], StopX] = {}
+    for s in stops:
+        key = (s.leader_ko, s.city or s.region or s.country or s.place_ko)
+        old = out.get(key)
+        if old is None:
+            out[key] = s
+        elif old.date_text is None and s.date_text:
+            out[key] = old.model_copy(update={"date_text": s.date_text, "date_applies_to": s.date_applies_to})
+        elif old.date_applies_to == "trip" and s.date_text and s.date_applies_to == "stop":
+            out[key] = old.model_copy(update={"date_text": s.date_text, "date_applies_to": "stop"})
+    return list(out.values())
+
+
+# --- the model's answer laid over the code's facts ------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\"'“”‘’「」.,]", "", text)
+
+
+def _place_key(stop: StopX) -> str:
+    return (stop.city or stop.region or stop.country or stop.place_ko).lower()
+
+
+def _same_person(a: str, b: str) -> bool:
+    a, b = strip_title(a), strip_title(b)
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _visit_sentence(numbered: Numbered, place_ko: str) -> bool:
+    """A sentence outside quotations names the place and says someone went there."""
+    for a, b in numbered.sentences:
+        at = numbered.text.find(place_ko, a, b)
+        if at >= 0 and not _inside_quote(numbered, at) and _VISIT.search(numbered.text[a:b]):
+            return True
+    return False
+
+
+def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -> ChunkExtraction:
+    """Code's facts with the model's English laid over them, plus what the model found beyond them
+    that passes code's checks. Code decides names, places, dates and quotes; the model words."""
+    leaders = list(code.leaders)
+    for lx in model.leaders:
+        same = next((i for i, x in enumerate(leaders) if x.name_ko == strip_title(lx.name_ko)), None)
+        if same is None:
+            leaders.append(lx)
+        else:
+            leaders[same] = lx.model_copy(update={"name_ko": leaders[same].name_ko})
+    stops = []
+    used: set[int] = set()
+    for s in code.stops:
+        i = next(
+            (
+                i
+                for i, m in enumerate(model.stops)
+                if i not in used and _same_person(m.leader_ko, s.leader_ko) and _place_key(m) == _place_key(s)
+            ),
+            None,
+        )
+        if i is None:
+            stops.append(s)
+            continue
+        used.add(i)
+        m = model.stops[i]
+        people = list(s.people_met) + [p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}]
+        stops.append(s.model_copy(update={
+            "organisation": m.organisation, "purpose": m.purpose, "people_met": people[:6],
+            "status": s.status if s.status != "unknown" else m.status,
+            "date_text": s.date_text or m.date_text,
+        }))  # fmt: skip
+    for i, m in enumerate(model.stops):
+        if i not in used and _visit_sentence(numbered, m.place_ko):
+            stops.append(m)
+    statements = []
+    taken: set[int] = set()
+    for q in code.statements:
+        key = _squash(q.quote_ko)
+        i = next(
+            (
+                i
+                for i, m in enumerate(model.statements)
+                if i not in taken and (key in _squash(m.quote_ko) or _squash(m.quote_ko) in key)
+            ),
+            None,
+        )
+        if i is None:
+            statements.append(q)
+            continue
+        taken.add(i)
+        m = model.statements[i]
+        statements.append(q.model_copy(update={"quote_en": m.quote_en, "topic": m.topic}))
+    statements += [m for i, m in enumerate(model.statements) if i not in taken]
+    return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)
