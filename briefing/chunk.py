@@ -155,8 +155,14 @@ def chunk_article(article: Article, budget: int = 800, context_tokens: int = 60)
     chunks: list[Chunk] = []
     for index, group in enumerate(groups):
         start, end = spans[group[0]].start, spans[group[-1]].end
-        chunks.append(_chunk(article, index, start, end, _context_before(text, spans, start, context_tokens)))
+        chunk = _chunk(article, index, start, end, _context_before(text, spans, start, context_tokens))
+        if start > 0:  # who "조 사장" is: the opening names people in full
+            chunk = chunk.model_copy(update={"lead": text[: min(start, _LEAD)]})
+        chunks.append(chunk)
     return chunks
+
+
+_LEAD = 600  # characters of the article's opening a later chunk carries
 
 
 def _context_before(text: str, spans: list[Span], start: int, tokens: int) -> str:

@@ -65,6 +65,11 @@ _REASK = (
 )
 
 
+def known_before(chunk: Chunk) -> str:
+    """The text before a chunk that says who its short forms ("조 사장") and pronouns mean."""
+    return f"{chunk.lead}\n{chunk.context}" if chunk.lead else chunk.context
+
+
 def facts_from(points: ChunkPoints, prompt: Prompt, numbered: Numbered, context: str = "") -> ChunkExtraction:
     """The chunk's facts: what code finds (``propose``) with what the answer's pointers lead to laid
     over it, without what was copied from the prompt's example; the one way from an answer to
@@ -97,7 +102,7 @@ def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
                 usage.add(retry.usage)
             if len(korean_in_english(retry.value)) < len(fields):
                 done = retry
-    return ChunkResult(chunk, facts_from(done.value, prompt, numbered, chunk.context), None, done.cached, attempts, usage)
+    return ChunkResult(chunk, facts_from(done.value, prompt, numbered, known_before(chunk)), None, done.cached, attempts, usage)
 
 
 def extract_chunks(

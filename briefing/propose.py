@@ -45,9 +45,12 @@ _OTHER_ORG = re.compile(
 # A sentence that says someone went, came, met or took part.
 _VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
-    r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리는|현장경영|행보|일정|사업장|공장을|"
-    r"\b(?:visit|visited|visiting|toured|tour|met|attended|attend|arrived|traveled|travelled|trip|"
-    r"inspected|hosted|stopped)\b",
+    r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
+    r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
+    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|"
+    r"\b(?:visit|visited|visiting|visits|toured|tour|met|meets|attended|attend|attends|arrived|traveled|"
+    r"travelled|trip|inspected|hosted|stopped|booth|briefing|conference|forum|summit|show|exhibition|"
+    r"ceremony|keynote|speech|plant|factory|site)\b",
     re.IGNORECASE,
 )
 _PLANNED = re.compile(
@@ -57,6 +60,10 @@ _PLANNED = re.compile(
 )
 _DONE = re.compile(r"(?:했|았|었|였|웠|랐|났|왔|갔|봤)다|\b(?:visited|toured|met|attended|arrived)\b")
 _TRIP = re.compile(r"부터|간|동안|일정|박\s*\d|\d\s*박")
+# Someone named beside the traveller who went along, not someone met there.
+_ALONG = re.compile(r"^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:과|와|도)\s*함께|^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:이|가|도)\s*동행")
+# A sentence that names who was there: attendees of the last event named.
+_ATTENDED = re.compile(r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied")
 _PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
 
 
@@ -69,9 +76,16 @@ class Person:
     leader: bool
 
 
-def people_named(text: str, glossary: Glossary) -> list[Person]:
+_ORG_WORD = re.compile(
+    r"^(?:LG|엘지|[A-Z][A-Za-z&]{1,8}$)|(?:본부|사업부|사업본부|연구원|연구소|센터|법인|그룹|전자|화학|솔루션|이노텍|"
+    r"디스플레이|유플러스|생활건강|부문|담당|실|팀|CNS|AI)(?:\(|$)"
+)
+
+
+def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = None) -> list[Person]:
     """Everyone ``text`` names with a title: directory people (LG's unless their company is not),
     LG executives by their title phrase, and others (ministers, partners) as not leaders."""
+    gazetteer = gazetteer or default_gazetteer()
     found: dict[str, Person] = {}
     for e in glossary.people_in(text):
         companies = [r.company or "" for r in e.roles]
@@ -85,12 +99,23 @@ def people_named(text: str, glossary: Glossary) -> list[Person]:
         name, between = m["name"], m["between"] or ""
         if name in found or not _korean_name(name) or not glossary.is_person_name(name):
             continue
+        if re.search(r"(?:을|를|의|에|로|과|와|도|는)$", name):
+            continue  # a word with its particle, not a name
         if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
             found[name] = Person(name, (), False)
             continue
-        found[name] = Person(name, (), True)
+        if all(_ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()):
+            found[name] = Person(name, (), True)
     for name in titled_people(text):  # everyone else the prose names with a title: not leaders
-        found.setdefault(name, Person(name, (), False))
+        bare = strip_title(name)
+        if not bare or bare in found or (bare != name and bare.split()[0] in found):
+            continue  # "권봉석 사장": a title, not a second person
+        words = bare.split()
+        if len(words) > 1 and any(re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words):
+            continue  # "가장 눈여겨본", "묻자": words of a clause, not a foreign name
+        if not (_korean_name(bare) or len(words) > 1):
+            continue
+        found.setdefault(bare, Person(bare, (), False))
     return list(found.values())
 
 
@@ -120,6 +145,11 @@ def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) ->
 
 def _inside_quote(numbered: Numbered, pos: int) -> bool:
     return any(q.start - 1 <= pos < q.end + 1 for q in numbered.quotes)
+
+
+def _home(place: Place) -> bool:
+    """Korea as a whole: where a Korean leader is, not a stop ("한국을 찾은 옐런 장관")."""
+    return place.kind == "country" and place.country == "South Korea"
 
 
 def _most_specific(mentions: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:
@@ -171,6 +201,7 @@ def propose(
     ]
     stops: list[StopX] = []
     last_subject: Person | None = None
+    last_event: tuple[tuple[int, int, Place], str] | None = None
     for n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
         refs = [r for r in _subject_refs(text, span, people) if not _inside_quote(numbered, r.start)]
@@ -181,12 +212,40 @@ def propose(
             subject = last_subject
         if subject is not None:
             last_subject = subject
+        places_here = [
+            m
+            for m in place_mentions(gazetteer, text, *span)
+            if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
+        ]
+        if places_here and _VISIT.search(sentence):
+            last_event = (_most_specific(places_here)[-1], sentence)
+        elif not places_here and last_event and refs and _ATTENDED.search(sentence):
+            # "박형세 사장, 김병훈 CTO 등이 함께했다": with the traveller's stop, people met there;
+            # at an event nobody was said to travel to ("LG전자가 … 준공식을 열었다"), each was there
+            (start, end, place), said = last_event
+            host = next((x for x in reversed(stops) if x.place_ko == text[start:end]), None)
+            if host is not None:
+                names = {p.name_ko for p in host.people_met} | {host.leader_ko}
+                host.people_met.extend(
+                    PersonX(name_ko=r.person.ko, role=None)
+                    for r in dict.fromkeys(refs)
+                    if r.person.ko not in names and glossary.is_person_name(r.person.ko)
+                )
+            else:
+                when = date_words(sentence) or date_words(said)
+                stops += [_stop(r.person.ko, text[start:end], place, when, "stop", [], _status(sentence))
+                          for r in refs if r.person.leader]  # fmt: skip
         if subject is None or not subject.leader or not _VISIT.search(sentence):
             continue
+        along = [
+            r.person
+            for r in refs
+            if r.person is not subject and r.person.leader and _ALONG.match(text[r.end : r.end + 40])
+        ]
         here = [
             m
             for m in place_mentions(gazetteer, text, *span)
-            if not _inside_quote(numbered, m[0]) and m[2].kind != "event"
+            if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
         ]
         here = _most_specific(here)
         if not here:
@@ -198,17 +257,12 @@ def propose(
         ]
         met = list({p.name_ko: p for p in met}.values())[:4]
         trip = len({m[2] for m in here}) > 1
-        for start, end, _place in here:
+        for start, end, place in here:
             when = date_words(sentence, before=start - span[0]) or date_words(sentence)
             scope = "trip" if trip and when and _TRIP.search(when) else "stop"
-            stops.append(
-                StopX(
-                    leader_ko=subject.ko, date_text=when, date_applies_to=scope,  # type: ignore[arg-type]
-                    place_ko=text[start:end], city=_place.city, region=_place.region,
-                    country=_place.country, organisation=None, people_met=met, purpose=None,
-                    status=_status(sentence),  # type: ignore[arg-type]
-                )
-            )  # fmt: skip
+            status = _status(sentence)
+            stops.append(_stop(subject.ko, text[start:end], place, when, scope, met, status))
+            stops += [_stop(p.ko, text[start:end], place, when, scope, [], status) for p in along]
     statements = []
     speakers = {p.ko: list(p.english) for p in people}
     for q in numbered.quotes:
@@ -230,6 +284,16 @@ def propose(
     return ChunkExtraction(leaders=out_leaders, stops=_one_per_place(stops), statements=statements, figures=[])
 
 
+def _stop(
+    leader: str, place_ko: str, place: Place, when: str | None, scope: str, met: list[PersonX], status: str
+) -> StopX:
+    return StopX(
+        leader_ko=leader, date_text=when, date_applies_to=scope,  # type: ignore[arg-type]
+        place_ko=place_ko, city=place.city, region=place.region, country=place.country,
+        organisation=None, people_met=met, purpose=None, status=status,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
 def _subject(text: str, refs: list[_Ref]) -> Person | None:
     """The person the sentence is about: a mention followed (within a title) by 은/는/이/가."""
     for r in refs:
@@ -238,11 +302,10 @@ def _subject(text: str, refs: list[_Ref]) -> Person | None:
         if m and not re.search(r"[\"“”,.]", m[0]) and not _PUBLIC_OFFICE.search(m[0]):
             if not any(re.search(r"(?:과|와|및)$", w) for w in m[0].split()[:-1]):
                 return r.person  # "구 회장과 안 장관은": not one man's sentence
-        if re.match(r"[A-Za-z]", text[r.start]) and re.search(
-            r"\b(?:visited|toured|met|attended|arrived|traveled|travelled|said|will|plans|is|was)\b",
-            tail[:30],
+        if re.match(r"[A-Za-z]", text[r.start]) and not re.search(
+            r"\b(?:with|met|and|to|by|from|for|of)\s+(?:\w+\s+){0,4}$", text[max(0, r.start - 40) : r.start]
         ):
-            return r.person
+            return r.person  # English: the first person named, not the object of "met" or "with"
     return None
 
 
@@ -258,7 +321,17 @@ def _one_per_place(stops: list[StopX]) -> list[StopX]:
             out[key] = old.model_copy(update={"date_text": s.date_text, "date_applies_to": s.date_applies_to})
         elif old.date_applies_to == "trip" and s.date_text and s.date_applies_to == "stop":
             out[key] = old.model_copy(update={"date_text": s.date_text, "date_applies_to": "stop"})
-    return list(out.values())
+    kept = list(out.values())
+    # "미국과 캐나다를 방문해 … 보스턴, 토론토": the country is where the cities are, not a stop
+    return [
+        s
+        for s in kept
+        if s.city
+        or not any(
+            o is not s and o.leader_ko == s.leader_ko and o.country == s.country and (o.city or (o.region and not s.region))
+            for o in kept
+        )
+    ]
 
 
 # --- the model's answer laid over the code's facts ------------------------------------------------
@@ -316,7 +389,8 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
         stops.append(s.model_copy(update={
             "organisation": m.organisation, "purpose": m.purpose, "people_met": people[:6],
             "status": s.status if s.status != "unknown" else m.status,
-            "date_text": s.date_text or m.date_text,
+            "date_text": m.date_text or s.date_text,  # the model points at the dating sentence
+            "date_applies_to": m.date_applies_to if m.date_text else s.date_applies_to,
         }))  # fmt: skip
     for i, m in enumerate(model.stops):
         if i not in used and _visit_sentence(numbered, m.place_ko):
