@@ -47,10 +47,12 @@ _VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
     r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
     r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
-    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|"
+    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|"
     r"\b(?:visit|visited|visiting|visits|toured|tour|met|meets|attended|attend|attends|arrived|traveled|"
     r"travelled|trip|inspected|hosted|stopped|booth|briefing|conference|forum|summit|show|exhibition|"
-    r"ceremony|keynote|speech|plant|factory|site)\b",
+    r"ceremony|keynote|speech|plant|factory|site|chaired|chairs|meeting|meetings|spent|held|holds|opened|"
+    r"checking|checked|went|flew|headed|heading|heads|travel|travels|stop|stops|swing|tours|touring|"
+    r"inspect|inspects|look over|schedule|itinerary|will\s+(?:go|fly|head|meet|attend|host)|left for|leaves for)\b",
     re.IGNORECASE,
 )
 _PLANNED = re.compile(
@@ -76,8 +78,13 @@ class Person:
     leader: bool
 
 
+# Nouns of business news that look like a surname and a given name.
+_NOT_NAMES = {
+    "양극재", "음극재", "이날", "이번", "이후", "방문", "신공장", "신사업", "전장", "장비", "조직", "정부", "한국",
+    "이사회", "임원", "사장단", "전무", "상무", "부문", "사업", "공장", "현장", "구매", "구성", "조사", "유럽",
+}  # fmt: skip
 _ORG_WORD = re.compile(
-    r"^(?:LG|엘지|[A-Z][A-Za-z&]{1,8}$)|(?:본부|사업부|사업본부|연구원|연구소|센터|법인|그룹|전자|화학|솔루션|이노텍|"
+    r"^(?:LG|엘지)|(?:본부|사업부|사업본부|연구원|연구소|센터|법인|그룹|전자|화학|솔루션|이노텍|"
     r"디스플레이|유플러스|생활건강|부문|담당|실|팀|CNS|AI)(?:\(|$)"
 )
 
@@ -87,6 +94,7 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
     LG executives by their title phrase, and others (ministers, partners) as not leaders."""
     gazetteer = gazetteer or default_gazetteer()
     found: dict[str, Person] = {}
+    others: set[str] = set()
     for e in glossary.people_in(text):
         companies = [r.company or "" for r in e.roles]
         lg = not companies or any(c.startswith("LG") or c.startswith("DnO") for c in companies)
@@ -99,13 +107,15 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
         name, between = m["name"], m["between"] or ""
         if name in found or not _korean_name(name) or not glossary.is_person_name(name):
             continue
-        if re.search(r"(?:을|를|의|에|로|과|와|도|는)$", name):
-            continue  # a word with its particle, not a name
+        if re.search(r"(?:을|를|의|에|로|과|와|도|는)$", name) or name in _NOT_NAMES:
+            continue  # a word with its particle, or a noun, not a name
         if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
-            found[name] = Person(name, (), False)
+            others.add(name)
             continue
         if all(_ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()):
             found[name] = Person(name, (), True)
+    for name in others:  # named once as another company's: not LG's, wherever else named bare
+        found[name] = Person(name, (), False)
     for name in titled_people(text):  # everyone else the prose names with a title: not leaders
         bare = strip_title(name)
         if not bare or bare in found or (bare != name and bare.split()[0] in found):
@@ -147,14 +157,30 @@ def _inside_quote(numbered: Numbered, pos: int) -> bool:
     return any(q.start - 1 <= pos < q.end + 1 for q in numbered.quotes)
 
 
+def _as_place(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """The words name a place where someone can be: not inside a name in single quotes ("'인도의
+    실리콘밸리'", "'2030 부산세계박람회'"), not a dateline ("(서울=연합뉴스)"), not two syllables
+    spread over two words ("홍 대표" is not 홍대)."""
+    before = re.sub(r"(?<=[A-Za-z])['’](?=[A-Za-z])", "", text[sentence[0] : start])  # "LG's"
+    if before.count("'") % 2 == 1 or before.count("‘") > before.count("’"):
+        return False
+    if text[end : end + 1] == "=" or text[end : end + 2] == " =":
+        return False
+    written = text[start:end]
+    return not (" " in written and len(written.replace(" ", "")) <= 2)
+
+
 def _home(place: Place) -> bool:
     """Korea as a whole: where a Korean leader is, not a stop ("한국을 찾은 옐런 장관")."""
     return place.kind == "country" and place.country == "South Korea"
 
 
 def _most_specific(mentions: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:
-    """Drop a country or region the sentence narrows itself ("미국 캘리포니아주 쿠퍼티노")."""
+    """Drop a country or region the sentence narrows itself ("미국 캘리포니아주 쿠퍼티노"), and a
+    generic venue placed elsewhere than the city the sentence names ("제주 롯데호텔" is in Jeju)."""
     rank = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
+    cities = {m[2].city for m in mentions if m[2].kind in ("city", "district") and m[2].city}
+    mentions = [m for m in mentions if m[2].kind != "venue" or not cities or m[2].city in cities]
     keep = []
     for a in mentions:
         pa = a[2]
@@ -208,7 +234,7 @@ def propose(
         subject = _subject(text, refs)
         if subject is None and refs:
             subject = None  # someone else is named: the sentence is not the last traveller's
-        elif subject is None and re.match(r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날)", sentence):
+        elif subject is None and re.match(r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|(?:He|She|Then|Later|After that)\b)", sentence):
             subject = last_subject
         if subject is not None:
             last_subject = subject
@@ -216,6 +242,7 @@ def propose(
             m
             for m in place_mentions(gazetteer, text, *span)
             if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
+            and _as_place(text, m[0], m[1], span)
         ]
         if places_here and _VISIT.search(sentence):
             last_event = (_most_specific(places_here)[-1], sentence)
@@ -246,6 +273,7 @@ def propose(
             m
             for m in place_mentions(gazetteer, text, *span)
             if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
+            and _as_place(text, m[0], m[1], span)
         ]
         here = _most_specific(here)
         if not here:
@@ -350,12 +378,21 @@ def _same_person(a: str, b: str) -> bool:
     return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
-def _visit_sentence(numbered: Numbered, place_ko: str) -> bool:
-    """A sentence outside quotations names the place and says someone went there."""
-    for a, b in numbered.sentences:
-        at = numbered.text.find(place_ko, a, b)
-        if at >= 0 and not _inside_quote(numbered, at) and _VISIT.search(numbered.text[a:b]):
+def _visit_at(numbered: Numbered, place_ko: str) -> bool:
+    """A sentence names the place outside quotations and says someone went, met or took part
+    there: a market a leader talks about, or a show where a vision was once unveiled, is no stop."""
+    text = numbered.text
+    at = text.find(place_ko)
+    while at >= 0:
+        span = next(((a, b) for a, b in numbered.sentences if a <= at < b), None)
+        if (
+            span
+            and not _inside_quote(numbered, at)
+            and _as_place(text, at, at + len(place_ko), span)
+            and _VISIT.search(text[span[0] : span[1]])
+        ):
             return True
+        at = text.find(place_ko, at + 1)
     return False
 
 
@@ -392,8 +429,9 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             "date_text": m.date_text or s.date_text,  # the model points at the dating sentence
             "date_applies_to": m.date_applies_to if m.date_text else s.date_applies_to,
         }))  # fmt: skip
+    visited = {_place_key(s) for s in code.stops}  # a place code saw visited: others may be there too
     for i, m in enumerate(model.stops):
-        if i not in used and _visit_sentence(numbered, m.place_ko):
+        if i not in used and (_visit_at(numbered, m.place_ko) or _place_key(m) in visited):
             stops.append(m)
     statements = []
     taken: set[int] = set()

@@ -315,12 +315,13 @@ def test_cli_english_article_is_briefed_as_english_coverage(
     d = input_dir(tmp_path, "english_only.txt")
     run = run_cli(capsys, tmp_path, d)
     # English coverage of an LG leader is input like any other: no "wrong file" warning; this
-    # mocked model finds nothing in it, and the run says so
+    # mocked model finds nothing in it, but code finds the chairman's two stops on its own
     assert run.code == 0 and run.skipped == []
     assert str(d / "english_only.txt") in run.sources
-    assert [w for w in run.warnings if not w.startswith("good: ")] == [
-        "english_only: no LG leader's trip or statement found in this article"
+    assert [w for w in run.warnings if w.startswith("english_only")] == [
+        "english_only: month not stated in source for Boston, Toronto; taken from the publication date"
     ]
+    assert run.out is not None and "Boston" in run.out and "Toronto" in run.out
     assert "no Korean text" not in run.err
     assert_good_processed(run, d)
 
@@ -433,7 +434,9 @@ def test_cli_100_kb_single_line_is_chunked(
     assert len(expected) > 20
     assert sorted(llm.chunks) == sorted(expected)  # every chunk sent once, none other
     assert max(estimate_tokens(c.text) for c in chunks) <= 800
-    assert "one_line: no LG leader's trip or statement found in this article" in run.warnings
+    # the mocked model finds nothing, but the line holds the seed's sentences: code finds the stops
+    assert run.out is not None and "Toronto" in run.out
+    assert "one_line: no LG leader's trip or statement found in this article" not in run.warnings
 
 
 def test_100_kb_line_of_the_whole_seed_is_read(tmp_path: Path) -> None:
