@@ -21,7 +21,9 @@ _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _MONTHS["sept"] = 9
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_EN_DATE = re.compile(rf"\b({_MONTH})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?)?\b")
+_EN_DATE = re.compile(
+    rf"\b({_MONTH})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?)?\b", re.IGNORECASE
+)
 _KO_MONTH = re.compile(r"(\d{1,2})\s*월")
 _KO_DAY = re.compile(r"(\d{1,2})\s*일")
 _KO_RELATIVE_MONTH = re.compile(r"지난달|전달|지난\s*달|다음\s*달|다음달|오는\s*달|이달|이번\s*달")
@@ -76,8 +78,8 @@ def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None =
     dated = set()
     for m in _EN_DATE.finditer(en):
         word = m[1]
-        if word.lower() in ("may", "march") and not word[0].isupper():
-            continue
+        if not word[0].isupper():
+            continue  # "may", "march": verbs; a month is capitalised
         if word == "May" and m[2] is None and not _KO_MONTH.search(ko):
             continue  # "May" opening a sentence as the verb
         if _MONTHS[word.lower()] not in months:

@@ -28,7 +28,7 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b", re.I)
 _MONTH_ONLY = re.compile(rf"\b({_MONTH})\b(?!\.?\s+\d)", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’&.-]*(?:[ -][A-Z][A-Za-z'’&.-]*)*")
+_ROMANISED = re.compile(r"\b[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+\b")  # "Kim Byoung-hoon": a Korean name
 _TITLED = re.compile(
     r"\b(?:CEO|Chairman|Chairwoman|President|Vice Chairman|Minister|Secretary|Governor|Mayor|"
     r"Ambassador|Mr\.|Ms\.|Dr\.)\s+(?P<name>[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2})"
@@ -45,6 +45,7 @@ class _Facts:
         for s in merged.stops:
             if s.dates.start:
                 self.days.append((s.dates.start, s.dates.end or s.dates.start))
+            # a city is said by its name; a region or country by its own or by a city's in it
             self.places |= {x.lower() for x in (s.city, s.region, s.country) if x}
             self.people |= {p.name_en for p in s.people_met} | {s.leader_en}
         for x in merged.leaders:
@@ -92,11 +93,15 @@ def _months(a: dt.date, b: dt.date) -> Iterable[dt.date]:
 def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gazetteer) -> str | None:
     """Why ``sentence`` states something the facts do not hold, or None when all of it is there."""
     for m in _MONTH_DAY.finditer(sentence):
+        if not m[1][0].isupper():
+            continue  # "may", "march": verbs; a month is capitalised
         month = _MONTHS[m[1].lower()]
         for day in filter(None, (m[2], m[3])):
             if not facts.has_day(month, int(day)):
                 return f"the date {m[0]!r}"
     for m in _DAY_MONTH.finditer(sentence):
+        if not m[2][0].isupper():
+            continue
         if not facts.has_day(_MONTHS[m[2].lower()], int(m[1])):
             return f"the date {m[0]!r}"
     for m in _ISO.finditer(sentence):
@@ -104,35 +109,29 @@ def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gaz
         if not _valid(y, mo, d) or not any(a <= dt.date(y, mo, d) <= b for a, b in facts.days):
             return f"the date {m[0]!r}"
     for m in _MONTH_ONLY.finditer(sentence):
-        word = m[1].lower()
-        if word in ("may", "march") and not m[1][0].isupper():
+        if not m[1][0].isupper():
             continue  # the verb "may", the verb "march"
-        if not facts.has_month(_MONTHS[word]):
+        if not facts.has_month(_MONTHS[m[1].lower()]):
             return f"the month {m[1]!r}"
     for m in _YEAR.finditer(sentence):
         if int(m[1]) not in facts.years:
             return f"the year {m[1]!r}"
     for mention in gazetteer.mentions(sentence):
         place = mention.place
-        named = {x.lower() for x in (place.city, place.region, place.country) if x}
-        if not named & facts.places:
+        said = (place.city or place.region or place.country).lower()
+        if said not in facts.places:
             return f"the place {place.label!r}"
-    for m in _CAPITALISED.finditer(sentence):
-        phrase = m[0].strip(" .-’'")
-        entry = glossary.lookup_latin(phrase)
-        if entry is not None and not facts.person(entry.en):
-            return f"the name {phrase!r}"
-        if _romanised(phrase) and not facts.person(phrase):
+    for entry in glossary.people_in(sentence):
+        if not facts.person(entry.en):
+            return f"the name {entry.en!r}"
+    for m in _ROMANISED.finditer(sentence):
+        phrase = m[0]
+        if not facts.person(phrase):
             return f"the name {phrase!r}"
     for m in _TITLED.finditer(sentence):  # "CEO Jane Doe", "Minister Kim": a person, named
         if not facts.person(m["name"]) and glossary.lookup_latin(m["name"]) is None:
             return f"the name {m['name']!r}"
     return None
-
-
-def _romanised(phrase: str) -> bool:
-    """ "Kim Byoung-hoon", "Koo Kwang-mo": a Korean name as romanised."""
-    return re.fullmatch(r"[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+", phrase) is not None
 
 
 def check_summary(

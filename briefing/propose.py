@@ -30,9 +30,9 @@ _EXEC = (
     r"사업부장|연구소장|단장|실장)|최고[가-힣A-Za-z]{1,8}책임자|최고경영자|최고[A-Za-z가-힣]{0,4}과학자|"
     r"CEO|CTO|CFO|CHO|COO|CSO|CDO|CSAI|CIO|CMO)"
 )
-_NAME_THEN_TITLE = re.compile(
-    rf"(?<![가-힣A-Za-z])(?P<name>[가-힣]{{2,4}})\s+(?P<between>(?:[^\s\"“”.,]+\s+){{0,3}}?){_EXEC}"
-    r"(?=[\s(은는이가의을를과와도께,)]|$)"
+_NAME_THEN_TITLE = re.compile(  # a lookahead: one candidate never hides the next ("찾아 김철수 연구소장")
+    rf"(?<![가-힣A-Za-z])(?=(?P<name>[가-힣]{{2,4}})\s+(?P<between>(?:[^\s\"“”.,]+\s+){{0,3}}?){_EXEC}"
+    r"(?:[\s(은는이가의을를과와도께,)]|$))"
 )
 _TITLE_THEN_NAME = re.compile(
     rf"(?P<org>LG[가-힣A-Za-z&]*)\s+(?P<name>[가-힣]{{2,4}})\s*{_EXEC}(?=[\s(은는이가의을를과와도께,)]|$)"

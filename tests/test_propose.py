@@ -1,0 +1,138 @@
+"""What code finds without the model (``propose``), and the model's answer laid over it (``combine``).
+
+Made-up text in the shape of Korean and English news chunks, in our own words.
+"""
+
+from __future__ import annotations
+
+from briefing.chunk import chunk_article
+from briefing.extract import known_before
+from briefing.glossary import default_glossary
+from briefing.models import Article, ArticleMeta, ChunkExtraction, PersonX, StatementX, StopX
+from briefing.pointing import number_chunk
+from briefing.propose import combine, people_named, propose
+
+TRIP = (
+    "구광모 LG그룹 회장이 지난 3일부터 닷새간 미국과 캐나다를 방문했다고 LG가 9일 밝혔다. "
+    "구 회장은 먼저 미국 텍사스주 오스틴에 있는 LG전자 연구소를 찾아 김철수 연구소장과 만났다. "
+    "구 회장은 6일에는 캐나다 밴쿠버로 이동해 배터리 협력사를 둘러봤다. "
+    '그는 "북미는 LG의 다음 10년이 걸린 시장"이라고 말했다. '
+    '안덕근 산업통상자원부 장관은 "기업의 투자를 적극 돕겠다"고 밝혔다.'
+)
+
+
+def stops_of(text: str, context: str = "") -> list[tuple[str, str | None, str | None]]:
+    found = propose(number_chunk(text), context)
+    return [(s.leader_ko, s.city or s.region or s.country, s.date_text) for s in found.stops]
+
+
+def test_code_finds_each_city_the_leader_went_to_and_not_the_countries_around_them() -> None:
+    assert stops_of(TRIP) == [("구광모", "Austin", None), ("구광모", "Vancouver", "6일")]
+
+
+def test_code_gives_the_leader_his_quotation_and_the_minister_his_own() -> None:
+    found = propose(number_chunk(TRIP))
+    assert [(q.speaker_ko, q.quote_ko) for q in found.statements] == [
+        ("구광모", "북미는 LG의 다음 10년이 걸린 시장")
+    ]
+    assert [x.name_ko for x in found.leaders] == ["구광모", "김철수"]
+
+
+def test_people_named_tells_lg_executives_from_other_companies_and_officials() -> None:
+    text = (
+        "김영호 LG화학 전지소재본부장과 박민수 삼성전자 사장, 이정우 상무가 자리했다. "
+        "안덕근 산업통상자원부 장관은 축사를 했다."
+    )
+    people = {p.ko: p.leader for p in people_named(text, default_glossary())}
+    assert people["김영호"] is True and people["이정우"] is True
+    assert people["박민수"] is False and people["안덕근"] is False
+
+
+def test_a_market_in_a_quotation_a_nickname_and_a_dateline_are_not_stops() -> None:
+    text = (
+        "(서울=연합뉴스) 구광모 LG그룹 회장이 '인도의 실리콘밸리'로 불리는 벵갈루루를 찾았다. "
+        '구 회장은 "유럽 시장이 중요하다"며 현장을 둘러봤다.'
+    )
+    assert stops_of(text) == [("구광모", "Bengaluru", None)]
+
+
+def test_a_place_after_a_visit_word_is_a_stop_only_for_the_subject_of_the_sentence() -> None:
+    text = "조주완 LG전자 사장은 1일 서울 본사에서 회의를 주재했다. 정의선 현대차 회장은 2일 울산 공장을 찾았다."
+    assert stops_of(text) == [("조주완", "Seoul", "1일")]
+
+
+def test_attendees_are_people_met_at_the_travellers_stop() -> None:
+    text = (
+        "조주완 LG전자 사장은 11일(현지시각) 미국 시카고에서 채용 행사를 주관했다. "
+        "박형세 HE사업본부장(사장)과 김원범 CHO가 함께 했다."
+    )
+    [stop] = propose(number_chunk(text)).stops
+    assert stop.leader_ko == "조주완" and stop.city == "Chicago"
+    assert [p.name_ko for p in stop.people_met] == ["박형세", "김원범"]
+
+
+def test_a_later_chunk_knows_the_short_form_from_the_articles_opening() -> None:
+    body = "구광모 LG그룹 회장이 미국 출장길에 올랐다.\n\n" + "LG는 북미 사업을 키우고 있다. " * 120
+    body += "\n\n구 회장은 10일 시카고에서 고객사를 만났다."
+    article = Article(id="a", path="a.txt", text=body, meta=ArticleMeta(), content_hash="0")
+    chunks = chunk_article(article, 200, 20)
+    last = chunks[-1]
+    assert "구광모" not in last.text and "구광모" in last.lead
+    assert stops_of(last.text, known_before(last)) == [("구광모", "Chicago", "10일")]
+    assert stops_of(last.text, last.context) == []  # without the opening, nobody to resolve "구 회장"
+
+
+def test_english_coverage_pronouns_continue_the_subject() -> None:
+    text = (
+        "LG Group Chairman Koo Kwang-mo visited North America this week. "
+        "He first stopped at a research centre in Austin. He then travelled to Vancouver on the 6th."
+    )
+    assert [s[1] for s in stops_of(text)] == ["Austin", "Vancouver"]
+
+
+def _stop(leader: str, place_ko: str, city: str, **kw: object) -> StopX:
+    base: dict[str, object] = dict(
+        leader_ko=leader, date_text=None, date_applies_to="stop", place_ko=place_ko, city=city,
+        region=None, country=None, organisation=None, people_met=[], purpose=None, status="unknown",
+    )  # fmt: skip
+    return StopX.model_validate(base | kw)
+
+
+def test_combine_lays_the_models_english_over_the_codes_facts() -> None:
+    numbered = number_chunk(TRIP)
+    code = propose(numbered)
+    model = ChunkExtraction(
+        leaders=[],
+        stops=[
+            _stop("구 회장", "오스틴", "Austin", organisation="LG Electronics lab", purpose="R&D review",
+                  people_met=[PersonX(name_ko="김철수", role="lab head")]),  # fmt: skip
+            # a market he talks about, which the model made a stop of
+            _stop("구광모", "북미", "North America", purpose="invented"),
+        ],
+        statements=[
+            StatementX(
+                speaker_ko="구광모", quote_ko="북미는 LG의 다음 10년이 걸린 시장",
+                quote_en="North America is the market LG's next decade rides on.", topic="markets",
+                speech="direct",
+            )  # fmt: skip
+        ],
+        figures=[],
+    )
+    both = combine(code, model, numbered)
+    austin = next(s for s in both.stops if s.city == "Austin")
+    assert austin.organisation == "LG Electronics lab" and austin.purpose == "R&D review"
+    assert austin.leader_ko == "구광모"  # code's full name, not the model's short form
+    assert all(s.purpose != "invented" for s in both.stops)
+    assert [s.city for s in both.stops] == ["Austin", "Vancouver"]  # the model adds nothing false
+    [said] = both.statements
+    assert said.quote_en.startswith("North America") and said.topic == "markets"
+
+
+def test_combine_keeps_what_a_strong_model_found_beyond_code_when_the_text_says_so() -> None:
+    text = "LG전자 조주완 사장 일행은 8일 독일 베를린 IFA 전시장을 찾았다."
+    numbered = number_chunk(text)
+    model = ChunkExtraction(
+        leaders=[], stops=[_stop("조주완", "베를린", "Berlin", purpose="IFA visit")], statements=[], figures=[]
+    )
+    both = combine(propose(numbered), model, numbered)
+    assert [(s.city, s.purpose) for s in both.stops] == [("Berlin", "IFA visit")]
