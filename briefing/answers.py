@@ -1,4 +1,4 @@
-"""What the model answers for one chunk under ``extract@3``: pointers, not copies.
+"""What the model answers for one chunk under ``extract@4``: pointers, not copies.
 
 The chunk is shown with numbered sentences (``S1``...) and numbered quotations (``Q1``...). The
 model answers which sentence states a visit, which quotation or sentence holds a leader's words,
@@ -32,17 +32,6 @@ def _english(limit: int) -> Any:
 
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class LeaderP(_Answer):
-    k: str = Field(
-        description="The leader's full Korean name as written", json_schema_extra={"maxLength": 24}
-    )
-    e: str | None = Field(description="The name in English", json_schema_extra=_english(40))
-    t: str | None = Field(description="Title in English, e.g. Chairman, CEO", json_schema_extra=_english(40))
-    c: str | None = Field(
-        description="Company in English, e.g. LG Electronics", json_schema_extra=_english(48)
-    )
 
 
 class PersonP(_Answer):
@@ -97,9 +86,9 @@ class FigureP(_Answer):
 
 
 class ChunkPoints(_Answer):
-    """The model's answer for one chunk: leaders, stops, statements and figures, by pointer."""
+    """The model's answer for one chunk: stops, statements and figures, by pointer. Leaders are
+    not asked for (``extract@4``): code finds them with the directory and their titles."""
 
-    L: list[LeaderP] = Field(json_schema_extra={"maxItems": 5})
     S: list[StopP] = Field(json_schema_extra={"maxItems": 5})
     Q: list[StatementP] = Field(json_schema_extra={"maxItems": 6})
     F: list[FigureP] = Field(json_schema_extra={"maxItems": 3})

@@ -476,7 +476,7 @@ class NullLLM:
 
     def complete(self, prompt: RenderedPrompt, schema: type[T]) -> Completion[T]:
         if schema is ChunkPoints:
-            return Completion(value=schema.model_validate({"L": [], "S": [], "Q": [], "F": []}))
+            return Completion(value=schema.model_validate({"S": [], "Q": [], "F": []}))
         value = Synthesis(summary=["(code-only run: no summary)"], common_threads=[], differences=[])
         return Completion(value=schema.model_validate(value.model_dump()))
 

@@ -47,14 +47,14 @@ def render_extract(
 
 
 def prompt_example(prompt: Prompt) -> ChunkPoints | None:
-    """The example answer the prompt shows (its line starting ``{"L":``), if any."""
+    """The example answer the prompt shows (its line starting ``{"S":``), if any."""
     return _example(prompt.spec.system)
 
 
 @functools.cache
 def _example(system: str) -> ChunkPoints | None:
     for line in system.splitlines():
-        if line.startswith('{"L":'):
+        if line.startswith('{"S":'):
             return ChunkPoints.model_validate_json(line)
     return None
 

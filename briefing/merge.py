@@ -294,6 +294,11 @@ class _Merger:
             else:
                 extend(same.sources, figure.sources)
 
+    def bare_city(self, stop: Stop) -> bool:
+        """The stop's place as written is just its city (or region, or country), no site in it."""
+        place = self.places.exact(stop.place_ko)
+        return place is not None and place.kind in ("city", "region", "country")
+
     def add_stop(self, new: Stop) -> None:
         """Merge ``new`` into a stop of the same leader and place whose dates agree.
 
@@ -305,7 +310,8 @@ class _Merger:
         for old in self.stops:
             if old.leader_ko != new.leader_ko or place_key(old) != place:
                 continue
-            if not (old.dates.known and new.dates.known) and other_site(old, new):
+            bare = self.bare_city(old) or self.bare_city(new)  # "보스턴" alone is any site there
+            if not (old.dates.known and new.dates.known) and other_site(old, new) and not bare:
                 continue  # two sites of one city, one undated: 서울대학교 is not 중앙대학교
             if old.dates.known and new.dates.known and not old.dates.overlaps(new.dates):
                 if same_visit(old, new):

@@ -16,12 +16,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, cast, get_args
 
-from .answers import ChunkPoints, FigureP, LeaderP, PersonP, StatementP, StopP, Topic
+from .answers import ChunkPoints, FigureP, PersonP, StatementP, StopP, Topic
 from .chunk import sentence_spans
 from .datewords import date_words
 from .english import topic
-from .glossary import names_in, romanise_syllables, strip_title
-from .models import ChunkExtraction, FigureX, LeaderX, PersonX, StatementX, StopX
+from .glossary import romanise_syllables, strip_title
+from .models import ChunkExtraction, FigureX, PersonX, StatementX, StopX
 from .numbers import english_numbers, korean_numbers
 from .places import Gazetteer, Place
 
@@ -153,7 +153,7 @@ def unexampled(points: ChunkPoints, example: ChunkPoints | None) -> ChunkPoints:
     example holds is not a fact of this chunk (names and places are checked against the text)."""
     if example is None:
         return points
-    copied = {v for item in (*example.L, *example.S, *example.Q, *example.F) for v in item.model_dump().values()
+    copied = {v for item in (*example.S, *example.Q, *example.F) for v in item.model_dump().values()
               if isinstance(v, str) and len(v) > 3}  # fmt: skip
     stops = [sp.model_copy(update={"o": None if sp.o in copied else sp.o, "w": None if sp.w in copied else sp.w})
              for sp in points.S]  # fmt: skip
@@ -168,13 +168,6 @@ def resolve(points: ChunkPoints, numbered: Numbered, gazetteer: Gazetteer) -> Re
     def cut(span: tuple[int, int] | None) -> str:
         return text[span[0] : span[1]] if span else ""
 
-    leaders = []
-    for lp in points.L:
-        name = strip_title(lp.k)
-        if name and (names_in(text, name) or name in text):
-            leaders.append(LeaderX(name_ko=name, name_en=lp.e, title=lp.t, company=lp.c))
-        else:
-            notes.append(f"leader {lp.k!r} is not in the chunk")
     stops = []
     for sp in points.S:
         stop = _stop(sp, numbered, gazetteer)
@@ -204,7 +197,7 @@ def resolve(points: ChunkPoints, numbered: Numbered, gazetteer: Gazetteer) -> Re
         else:
             figures.append(FigureX(text_ko=_figure_words(sentence, match.start), value_en=fp.v, meaning=fp.m))
     return Resolved(
-        ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=figures), notes
+        ChunkExtraction(leaders=[], stops=stops, statements=statements, figures=figures), notes
     )
 
 
@@ -335,8 +328,7 @@ def point_at(extraction: ChunkExtraction, numbered: Numbered) -> ChunkPoints:
         for f in extraction.figures
         if (n := _sentence_of(numbered, f.text_ko))
     ]
-    leaders = [LeaderP(k=x.name_ko, e=x.name_en, t=x.title, c=x.company) for x in extraction.leaders]
-    return ChunkPoints(L=leaders, S=stops, Q=statements, F=figures)
+    return ChunkPoints(S=stops, Q=statements, F=figures)
 
 
 _TOPICS = set(get_args(Topic))
@@ -348,10 +340,10 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 def korean_in_english(points: ChunkPoints) -> list[str]:
     """The English fields of an answer that hold Korean, as ``S1.p``-style paths."""
     bad = []
-    for kind, items in (("L", points.L), ("S", points.S), ("Q", points.Q), ("F", points.F)):
+    for kind, items in (("S", points.S), ("Q", points.Q), ("F", points.F)):
         for i, item in enumerate(items, 1):
             values = item.model_dump()
-            for key in ("e", "t", "c", "p", "o", "w", "en", "v", "m", "r"):
+            for key in ("p", "o", "w", "en", "v", "m", "r"):
                 value = values.get(key)
                 if isinstance(value, str) and _HANGUL.search(value):
                     bad.append(f"{kind}{i}.{key}")

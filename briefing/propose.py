@@ -66,6 +66,7 @@ _TRIP = re.compile(r"부터|간|동안|일정|박\s*\d|\d\s*박")
 _ALONG = re.compile(r"^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:과|와|도)\s*함께|^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:이|가|도)\s*동행")
 # A sentence that names who was there: attendees of the last event named.
 _ATTENDED = re.compile(r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied")
+_UNNAMED = re.compile(r"관계자|대변인|측은|측이|spokes(?:man|woman|person)|official said", re.IGNORECASE)
 _PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
 
 
@@ -82,6 +83,7 @@ class Person:
 _NOT_NAMES = {
     "양극재", "음극재", "이날", "이번", "이후", "방문", "신공장", "신사업", "전장", "장비", "조직", "정부", "한국",
     "이사회", "임원", "사장단", "전무", "상무", "부문", "사업", "공장", "현장", "구매", "구성", "조사", "유럽",
+    "서밋", "포럼", "전시", "전략", "성장", "공감", "도약", "신년", "방한", "기조", "임직원", "고객", "시장",
 }  # fmt: skip
 _ORG_WORD = re.compile(
     r"^(?:LG|엘지)|(?:본부|사업부|사업본부|연구원|연구소|센터|법인|그룹|전자|화학|솔루션|이노텍|"
@@ -123,7 +125,7 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
         words = bare.split()
         if len(words) > 1 and any(re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words):
             continue  # "가장 눈여겨본", "묻자": words of a clause, not a foreign name
-        if not (_korean_name(bare) or len(words) > 1):
+        if not (_korean_name(bare) or len(words) > 1) or bare in _NOT_NAMES:
             continue
         found.setdefault(bare, Person(bare, (), False))
     return list(found.values())
@@ -294,10 +296,16 @@ def propose(
     statements = []
     speakers = {p.ko: list(p.english) for p in people}
     for q in numbered.quotes:
-        given = speakers_of(text, q.start, q.end, speakers)
-        if len(given) != 1 and context:  # the speaker may be named just before the chunk
+        # who the sentence (or the one before: "이어 그는") gives the words to, never a speaker
+        # from paragraphs away; an unnamed official's words ("LG 관계자는") are nobody's here
+        a = numbered.sentences[max(0, q.sentence - 2)][0]
+        b = numbered.sentences[q.sentence - 1][1]
+        if _UNNAMED.search(text[numbered.sentences[q.sentence - 1][0] : q.start]):
+            continue
+        given = speakers_of(text[a:b], q.start - a, q.end - a, speakers)
+        if len(given) != 1 and context and q.sentence <= 2:  # named just before the chunk
             shift = len(context) + 1
-            whole = context + "\n" + text
+            whole = context + "\n" + text[:b]
             given = speakers_of(whole, q.start + shift, q.end + shift, speakers)
         if len(given) != 1:
             continue
@@ -424,6 +432,7 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
         m = model.stops[i]
         people = list(s.people_met) + [p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}]
         stops.append(s.model_copy(update={
+            "place_ko": m.place_ko,  # the mention the model pointed at: one site for both
             "organisation": m.organisation, "purpose": m.purpose, "people_met": people[:6],
             "status": s.status if s.status != "unknown" else m.status,
             "date_text": m.date_text or s.date_text,  # the model points at the dating sentence

@@ -42,7 +42,7 @@ from briefing.readers import load_articles
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 SEED_000 = SEEDS / "000_966c19d44f95361a.txt"
-EMPTY = {"L": [], "S": [], "Q": [], "F": []}
+EMPTY = {"S": [], "Q": [], "F": []}
 SYNTHESIS = {
     "summary": ["Hand-written test synthesis: the leaders' trips as extracted."],
     "common_threads": [],

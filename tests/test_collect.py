@@ -109,15 +109,13 @@ def test_dry_run_writes_nothing(site: Site, tmp_path: Path) -> None:
     store.close()
 
 
-# Hand-written answers of a strong model for the two collected pages (extract@3 pointers), and a
+# Hand-written answers of a strong model for the two collected pages (extract@4 pointers), and a
 # hand-written synthesis: the mocked endpoint answers by which leader the chunk names.
 HAND_WRITTEN = {
-    "권봉석": {"L": [{"k": "권봉석", "e": "Kwon Bong-seok", "t": "Vice Chairman", "c": "LG Corp."}],
-             "S": [{"l": "권봉석", "p": "Seoul", "at": 1, "d": 1, "a": "stop", "st": "done",
+    "권봉석": {"S": [{"l": "권봉석", "p": "Seoul", "at": 1, "d": 1, "a": "stop", "st": "done",
                     "o": "meeting with suppliers", "m": [], "w": "win-win meeting with suppliers"}],
              "Q": [], "F": []},
-    "조주완": {"L": [{"k": "조주완", "e": "William Cho", "t": "CEO", "c": "LG Electronics"}],
-             "S": [{"l": "조주완", "p": "India", "at": 1, "d": 1, "a": "stop", "st": "done",
+    "조주완": {"S": [{"l": "조주완", "p": "India", "at": 1, "d": 1, "a": "stop", "st": "done",
                     "o": "LG Electronics India", "m": [], "w": "town hall with local staff"}],
              "Q": [], "F": []},
 }  # fmt: skip
@@ -130,7 +128,7 @@ def _hand_written_model(request: httpx.Request) -> httpx.Response:
     else:
         shown = chunk_of(body["messages"][1]["content"])
         content = next(
-            (v for k, v in HAND_WRITTEN.items() if k in shown), {"L": [], "S": [], "Q": [], "F": []}
+            (v for k, v in HAND_WRITTEN.items() if k in shown), {"S": [], "Q": [], "F": []}
         )
     return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 

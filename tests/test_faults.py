@@ -21,7 +21,7 @@ from briefing.llm import CachingLLM, OpenAIChat
 from briefing.pipeline import run
 from briefing.render import render_markdown
 
-EMPTY = {"L": [], "S": [], "Q": [], "F": []}
+EMPTY = {"S": [], "Q": [], "F": []}
 SYNTH = {"summary": ["a", "b", "c"], "common_threads": [], "differences": []}
 
 

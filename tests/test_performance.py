@@ -32,7 +32,7 @@ def figures_answer(body: dict) -> httpx.Response:  # type: ignore[type-arg]
                 if year not in seen:
                     seen.add(year)
                     figures.append({"at": number, "v": year, "m": "a year"})
-        content = {"L": [], "S": [], "Q": [], "F": figures}
+        content = {"S": [], "Q": [], "F": figures}
     return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 
 

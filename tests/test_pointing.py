@@ -29,7 +29,7 @@ CHUNK = (
 
 
 def points(**parts: object) -> ChunkPoints:
-    return ChunkPoints.model_validate({"L": [], "S": [], "Q": [], "F": [], **parts})
+    return ChunkPoints.model_validate({"S": [], "Q": [], "F": [], **parts})
 
 
 def test_sentences_and_quotations_are_numbered_for_the_prompt() -> None:
