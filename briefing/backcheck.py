@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from decimal import Decimal
 
 from .glossary import _SURNAME_FORMS, _SURNAMES, TITLE_WORDS, Entry, Glossary, name_pattern
 from .numbers import english_numbers, korean_numbers
@@ -73,6 +74,7 @@ def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None =
     people. Each is one issue line."""
     issues: list[str] = []
     ko_values = {n.value.normalize() for n in korean_numbers(ko)}
+    ko_values |= {Decimal(d).normalize() for d in re.findall(r"\d+(?:\.\d+)?", ko.replace(",", ""))}  # "No.1"
     ko_days = {int(d) for d in _KO_DAY.findall(ko)}
     months = _months_allowed(ko, published)
     dated = set()

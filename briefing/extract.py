@@ -102,7 +102,14 @@ def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:
                 usage.add(retry.usage)
             if len(korean_in_english(retry.value)) < len(fields):
                 done = retry
-    return ChunkResult(chunk, facts_from(done.value, prompt, numbered, known_before(chunk)), None, done.cached, attempts, usage)
+    return ChunkResult(
+        chunk,
+        facts_from(done.value, prompt, numbered, known_before(chunk)),
+        None,
+        done.cached,
+        attempts,
+        usage,
+    )
 
 
 def extract_chunks(

@@ -152,8 +152,7 @@ def check_summary(
                     kept.append(sentence)
                 else:
                     warnings.append(
-                        f"executive {part}: a sentence dropped: {why} is not in the facts "
-                        f"({sentence[:60]!r})"
+                        f"executive {part}: a sentence dropped: {why} is not in the facts ({sentence[:60]!r})"
                     )
             if kept:
                 out.append(" ".join(kept))

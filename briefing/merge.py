@@ -342,6 +342,27 @@ class _Merger:
         self.statements.append(new)
 
 
+def _within_a_city_stop(stop: Stop, stops: Sequence[Stop]) -> bool:
+    """A country or region the same article's cities of the same visit narrow ("미국과 캐나다를
+    방문해 … 보스턴, 토론토"): where the stops are, not a stop of its own. A visit to the country at
+    another time (other dates, or planned where the cities are done) stays."""
+    if stop.city:
+        return False
+    for city in stops:
+        if city is stop or city.leader_ko != stop.leader_ko or not city.city:
+            continue
+        if city.country != stop.country or (stop.region and city.region != stop.region):
+            continue
+        if not {r.article_id for r in stop.sources} & {r.article_id for r in city.sources}:
+            continue
+        if stop.dates.known and city.dates.known and not stop.dates.overlaps(city.dates):
+            continue
+        if {stop.status, city.status} == {"planned", "done"}:
+            continue
+        return True
+    return False
+
+
 def _chunk_ref(item: ArticleExtraction) -> SourceRef:
     return SourceRef(article_id=item.article.id, start=item.start, end=item.end)
 
@@ -371,6 +392,7 @@ def merge(
     m.learn_people(items)
     for item in items:
         m.add(item)
+    m.stops = [s for s in m.stops if not _within_a_city_stop(s, m.stops)]
     order = {a.id: i for i, a in enumerate(articles)}
     leader_order = {ko: i for i, ko in enumerate(m.leaders)}
 

@@ -99,7 +99,9 @@ class Chunk(_Model):
     end: int
     text: str
     context: str = ""
-    lead: str = Field("", description="The article's opening (headline, first lines): who a later chunk's short forms mean")
+    lead: str = Field(
+        "", description="The article's opening (headline, first lines): who a later chunk's short forms mean"
+    )
     tokens: int
 
 

@@ -196,9 +196,7 @@ def resolve(points: ChunkPoints, numbered: Numbered, gazetteer: Gazetteer) -> Re
             notes.append(f"figure {fp.v!r}: not in S{fp.at}")
         else:
             figures.append(FigureX(text_ko=_figure_words(sentence, match.start), value_en=fp.v, meaning=fp.m))
-    return Resolved(
-        ChunkExtraction(leaders=[], stops=stops, statements=statements, figures=figures), notes
-    )
+    return Resolved(ChunkExtraction(leaders=[], stops=stops, statements=statements, figures=figures), notes)
 
 
 _FIGURE = re.compile(

@@ -61,11 +61,15 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 _DONE = re.compile(r"(?:했|았|었|였|웠|랐|났|왔|갔|봤)다|\b(?:visited|toured|met|attended|arrived)\b")
-_TRIP = re.compile(r"부터|간|동안|일정|박\s*\d|\d\s*박")
+_TRIP = re.compile(r"부터|일\s*간|[흘틀레새]\s*간|동안|일정|박\s*\d|\d\s*박|[~–-]")  # not "현지시간"
 # Someone named beside the traveller who went along, not someone met there.
-_ALONG = re.compile(r"^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:과|와|도)\s*함께|^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:이|가|도)\s*동행")
+_ALONG = re.compile(
+    r"^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:과|와|도)\s*함께|^\s*(?:[^\s,]+\s+){0,3}?[^\s,]*?(?:이|가|도)\s*동행"
+)
 # A sentence that names who was there: attendees of the last event named.
-_ATTENDED = re.compile(r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied")
+_ATTENDED = re.compile(
+    r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied"
+)
 _UNNAMED = re.compile(r"관계자|대변인|측은|측이|spokes(?:man|woman|person)|official said", re.IGNORECASE)
 _PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
 
@@ -123,7 +127,9 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
         if not bare or bare in found or (bare != name and bare.split()[0] in found):
             continue  # "권봉석 사장": a title, not a second person
         words = bare.split()
-        if len(words) > 1 and any(re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words):
+        if len(words) > 1 and any(
+            re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words
+        ):
             continue  # "가장 눈여겨본", "묻자": words of a clause, not a foreign name
         if not (_korean_name(bare) or len(words) > 1) or bare in _NOT_NAMES:
             continue
@@ -230,20 +236,25 @@ def propose(
     stops: list[StopX] = []
     last_subject: Person | None = None
     last_event: tuple[tuple[int, int, Place], str] | None = None
-    for n, span in enumerate(numbered.sentences, 1):
+    for _n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
         refs = [r for r in _subject_refs(text, span, people) if not _inside_quote(numbered, r.start)]
         subject = _subject(text, refs)
         if subject is None and refs:
             subject = None  # someone else is named: the sentence is not the last traveller's
-        elif subject is None and re.match(r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|(?:He|She|Then|Later|After that)\b)", sentence):
+        elif subject is None and re.match(
+            r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|Then|Later|After that)\b)",
+            sentence,
+        ):
             subject = last_subject
         if subject is not None:
             last_subject = subject
         places_here = [
             m
             for m in place_mentions(gazetteer, text, *span)
-            if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
+            if not _inside_quote(numbered, m[0])
+            and m[2].kind != "event"
+            and not _home(m[2])
             and _as_place(text, m[0], m[1], span)
         ]
         if places_here and _VISIT.search(sentence):
@@ -274,7 +285,9 @@ def propose(
         here = [
             m
             for m in place_mentions(gazetteer, text, *span)
-            if not _inside_quote(numbered, m[0]) and m[2].kind != "event" and not _home(m[2])
+            if not _inside_quote(numbered, m[0])
+            and m[2].kind != "event"
+            and not _home(m[2])
             and _as_place(text, m[0], m[1], span)
         ]
         here = _most_specific(here)
@@ -287,18 +300,20 @@ def propose(
         ]
         met = list({p.name_ko: p for p in met}.values())[:4]
         trip = len({m[2] for m in here}) > 1
-        for start, end, place in here:
+        for k, (start, end, place) in enumerate(here):
             when = date_words(sentence, before=start - span[0]) or date_words(sentence)
             scope = "trip" if trip and when and _TRIP.search(when) else "stop"
+            if k > 0 and scope == "stop" and when and sentence.find(when) < here[k - 1][0] - span[0]:
+                when = None  # "3일 바르샤바에서 …, 이어 브로츠와프로": the day is the first place's
             status = _status(sentence)
             stops.append(_stop(subject.ko, text[start:end], place, when, scope, met, status))
             stops += [_stop(p.ko, text[start:end], place, when, scope, [], status) for p in along]
     statements = []
     speakers = {p.ko: list(p.english) for p in people}
     for q in numbered.quotes:
-        # who the sentence (or the one before: "이어 그는") gives the words to, never a speaker
+        # who the sentence (or the two before: "이어 그는") gives the words to, never a speaker
         # from paragraphs away; an unnamed official's words ("LG 관계자는") are nobody's here
-        a = numbered.sentences[max(0, q.sentence - 2)][0]
+        a = numbered.sentences[max(0, q.sentence - 3)][0]
         b = numbered.sentences[q.sentence - 1][1]
         if _UNNAMED.search(text[numbered.sentences[q.sentence - 1][0] : q.start]):
             continue
@@ -317,17 +332,19 @@ def propose(
                 speaker_ko=who, quote_ko=text[q.start : q.end], quote_en="", topic="general", speech="direct"
             )
         )
-    return ChunkExtraction(leaders=out_leaders, stops=_one_per_place(stops), statements=statements, figures=[])
+    return ChunkExtraction(
+        leaders=out_leaders, stops=_one_per_place(stops), statements=statements, figures=[]
+    )
 
 
 def _stop(
     leader: str, place_ko: str, place: Place, when: str | None, scope: str, met: list[PersonX], status: str
 ) -> StopX:
-    return StopX(
-        leader_ko=leader, date_text=when, date_applies_to=scope,  # type: ignore[arg-type]
-        place_ko=place_ko, city=place.city, region=place.region, country=place.country,
-        organisation=None, people_met=met, purpose=None, status=status,  # type: ignore[arg-type]
-    )  # fmt: skip
+    return StopX.model_validate({
+        "leader_ko": leader, "date_text": when, "date_applies_to": scope, "place_ko": place_ko,
+        "city": place.city, "region": place.region, "country": place.country, "organisation": None,
+        "people_met": met, "purpose": None, "status": status,
+    })  # fmt: skip
 
 
 def _subject(text: str, refs: list[_Ref]) -> Person | None:
@@ -335,9 +352,9 @@ def _subject(text: str, refs: list[_Ref]) -> Person | None:
     for r in refs:
         tail = text[r.end : r.end + 40]
         m = re.match(r"\s*(?:\S+\s+){0,3}?\S*?(?:은|는|이|가)(?=\s|$)", tail)
-        if m and not re.search(r"[\"“”,.]", m[0]) and not _PUBLIC_OFFICE.search(m[0]):
-            if not any(re.search(r"(?:과|와|및)$", w) for w in m[0].split()[:-1]):
-                return r.person  # "구 회장과 안 장관은": not one man's sentence
+        joint = m is not None and any(re.search(r"(?:과|와|및)$", w) for w in m[0].split()[:-1])
+        if m and not re.search(r"[\"“”,.]", m[0]) and not _PUBLIC_OFFICE.search(m[0]) and not joint:
+            return r.person  # ("구 회장과 안 장관은" is not one man's sentence)
         if re.match(r"[A-Za-z]", text[r.start]) and not re.search(
             r"\b(?:with|met|and|to|by|from|for|of)\s+(?:\w+\s+){0,4}$", text[max(0, r.start - 40) : r.start]
         ):
@@ -364,7 +381,10 @@ def _one_per_place(stops: list[StopX]) -> list[StopX]:
         for s in kept
         if s.city
         or not any(
-            o is not s and o.leader_ko == s.leader_ko and o.country == s.country and (o.city or (o.region and not s.region))
+            o is not s
+            and o.leader_ko == s.leader_ko
+            and o.country == s.country
+            and (o.city or (o.region and not s.region))
             for o in kept
         )
     ]
@@ -430,7 +450,9 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             continue
         used.add(i)
         m = model.stops[i]
-        people = list(s.people_met) + [p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}]
+        people = list(s.people_met) + [
+            p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}
+        ]
         stops.append(s.model_copy(update={
             "place_ko": m.place_ko,  # the mention the model pointed at: one site for both
             "organisation": m.organisation, "purpose": m.purpose, "people_met": people[:6],
@@ -458,7 +480,7 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             statements.append(q)
             continue
         taken.add(i)
-        m = model.statements[i]
-        statements.append(q.model_copy(update={"quote_en": m.quote_en, "topic": m.topic}))
+        said = model.statements[i]
+        statements.append(q.model_copy(update={"quote_en": said.quote_en, "topic": said.topic}))
     statements += [m for i, m in enumerate(model.statements) if i not in taken]
     return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

@@ -26,7 +26,7 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
 def test_prompts_lists_ids_and_versions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prompts", "--check"]) == 0
     out = capsys.readouterr().out
-    assert "extract@3" in out and "synthesize@1" in out
+    assert "extract@4" in out and "synthesize@1" in out
 
 
 def run(tmp_path: Path, *extra: str) -> int:

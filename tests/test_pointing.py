@@ -45,7 +45,6 @@ def test_sentences_and_quotations_are_numbered_for_the_prompt() -> None:
 
 def test_code_cuts_quote_place_date_and_figure_from_the_cited_sentences() -> None:
     answer = points(
-        L=[{"k": "권봉석", "e": "Kwon Bong-seok", "t": "Vice Chairman", "c": "LG"}],
         S=[{"l": "권봉석", "p": "Wroclaw", "at": 1, "d": 1, "a": "trip", "st": "done", "o": None, "m": [], "w": None}],
         Q=[{"l": "권봉석", "at": "Q2", "en": "Customer trust is growth.", "tp": "customers"},
            {"l": "권봉석", "at": "S3", "en": "He said it will invest.", "tp": "growth"}],
@@ -112,9 +111,9 @@ def test_the_prompt_example_is_never_a_fact() -> None:
     )
     cleaned = unexampled(copied, example)
     assert cleaned.Q == [] and cleaned.S[0].o is None and cleaned.S[0].w is None
-    # and the example's made-up leader is not in the chunk, so code drops it
-    facts = resolve(points(L=[example.L[0].model_dump()]), number_chunk(CHUNK), default_gazetteer())
-    assert facts.extraction.leaders == []
+    # and the example's made-up traveller and place are not in the chunk: code drops the stop
+    facts = resolve(points(S=[example.S[0].model_dump()]), number_chunk(CHUNK), default_gazetteer())
+    assert facts.extraction.stops == []
 
 
 def test_korean_in_an_english_field_is_found_for_the_re_ask() -> None:
@@ -153,7 +152,6 @@ def test_korean_in_an_english_field_is_asked_once_more(endpoint: respx.MockRoute
         else:
             again = "contain Korean" in body["messages"][-1]["content"]
             content = points(
-                L=[{"k": "권봉석", "e": "Kwon Bong-seok", "t": "Vice Chairman", "c": "LG"}],
                 S=[{"l": "권봉석", "p": "Wroclaw" if again else "브로츠와프", "at": 1, "d": 1, "a": "trip",
                     "st": "done", "o": None, "m": [], "w": None}],
             ).model_dump()  # fmt: skip

@@ -57,7 +57,9 @@ def test_a_market_in_a_quotation_a_nickname_and_a_dateline_are_not_stops() -> No
 
 
 def test_a_place_after_a_visit_word_is_a_stop_only_for_the_subject_of_the_sentence() -> None:
-    text = "조주완 LG전자 사장은 1일 서울 본사에서 회의를 주재했다. 정의선 현대차 회장은 2일 울산 공장을 찾았다."
+    text = (
+        "조주완 LG전자 사장은 1일 서울 본사에서 회의를 주재했다. 정의선 현대차 회장은 2일 울산 공장을 찾았다."
+    )
     assert stops_of(text) == [("조주완", "Seoul", "1일")]
 
 
@@ -104,17 +106,25 @@ def test_combine_lays_the_models_english_over_the_codes_facts() -> None:
     model = ChunkExtraction(
         leaders=[],
         stops=[
-            _stop("구 회장", "오스틴", "Austin", organisation="LG Electronics lab", purpose="R&D review",
-                  people_met=[PersonX(name_ko="김철수", role="lab head")]),  # fmt: skip
+            _stop(
+                "구 회장",
+                "오스틴",
+                "Austin",
+                organisation="LG Electronics lab",
+                purpose="R&D review",
+                people_met=[PersonX(name_ko="김철수", role="lab head")],
+            ),
             # a market he talks about, which the model made a stop of
             _stop("구광모", "북미", "North America", purpose="invented"),
         ],
         statements=[
             StatementX(
-                speaker_ko="구광모", quote_ko="북미는 LG의 다음 10년이 걸린 시장",
-                quote_en="North America is the market LG's next decade rides on.", topic="markets",
+                speaker_ko="구광모",
+                quote_ko="북미는 LG의 다음 10년이 걸린 시장",
+                quote_en="North America is the market LG's next decade rides on.",
+                topic="markets",
                 speech="direct",
-            )  # fmt: skip
+            )
         ],
         figures=[],
     )
@@ -132,7 +142,10 @@ def test_combine_keeps_what_a_strong_model_found_beyond_code_when_the_text_says_
     text = "LG전자 조주완 사장 일행은 8일 독일 베를린 IFA 전시장을 찾았다."
     numbered = number_chunk(text)
     model = ChunkExtraction(
-        leaders=[], stops=[_stop("조주완", "베를린", "Berlin", purpose="IFA visit")], statements=[], figures=[]
+        leaders=[],
+        stops=[_stop("조주완", "베를린", "Berlin", purpose="IFA visit")],
+        statements=[],
+        figures=[],
     )
     both = combine(propose(numbered), model, numbered)
     assert [(s.city, s.purpose) for s in both.stops] == [("Berlin", "IFA visit")]

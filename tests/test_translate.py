@@ -59,7 +59,7 @@ def test_paragraphs_align_with_the_source(translate_replay: Replay, tmp_path: Pa
         for p in doc["paragraphs"]:
             assert source.text[p["start"] : p["end"]] == p["ko"] and p["en"]
     header = json.loads((tmp_path / f"{SEED_IDS[0]}.en.json").read_text("utf-8"))
-    assert header["meta"]["outlet"] == "Ilgan Sports" and header["prompt"].startswith("translate@1")
+    assert header["meta"]["outlet"] == "Ilgan Sports" and header["prompt"].startswith("translate@2")
 
 
 def test_bilingual_interleaves(translate_replay: Replay, tmp_path: Path) -> None:
