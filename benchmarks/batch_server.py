@@ -1,13 +1,13 @@
 """A local fake of the OpenAI files and batches endpoints, for ``benchmarks/batch.py``.
 
-    python benchmarks/batch_server.py PORT DIR
+    python benchmarks/batch_server.py PORT DIR [ITEMS]
 
 - ``POST /v1/files``: the multipart upload is streamed to a file under DIR; the JSONL part is
   found by its boundary and kept as a byte range of that file (never held in memory).
 - ``POST /v1/batches``: queues the batch for one worker thread, which reads the input line by line
   and writes an output file answering every request with a chat completion whose content is a
   minimal instance of the request's own ``response_format`` JSON schema (so it is valid for
-  whatever schema the client sends).
+  whatever schema the client sends), with ITEMS items in each list (default 1; 0 for empty lists).
 - ``GET /v1/batches/{id}``: state (validating, in_progress, completed) and request counts.
 - ``GET /v1/files/{id}/content``: the file, streamed in 1 MB pieces.
 - ``GET /stats``: this process's peak RSS and what it has served.
@@ -74,14 +74,16 @@ BATCHES: dict[str, dict[str, Any]] = {}
 WORK: queue.Queue[str] = queue.Queue()
 STATS = {"uploads": 0, "uploaded_bytes": 0, "answered": 0, "downloaded_bytes": 0}
 ROOT = Path(".")
+ITEMS = 1
 
 
 # --- answers -----------------------------------------------------------------------------------------
 
 
 def instance(schema: dict[str, Any]) -> Any:
-    """The smallest value valid under a strict-mode JSON schema: one item per list, the first enum
-    value, the lowest allowed number, a short placeholder string, a non-null branch of a nullable."""
+    """A small value valid under a strict-mode JSON schema: ``ITEMS`` items per list (within its
+    bounds), the first enum value, the lowest allowed number, a short placeholder string, the
+    non-null branch of a nullable."""
     if "enum" in schema:
         return schema["enum"][0]
     if "const" in schema:
@@ -95,7 +97,7 @@ def instance(schema: dict[str, Any]) -> Any:
     if kind == "object":
         return {name: instance(sub) for name, sub in schema.get("properties", {}).items()}
     if kind == "array":
-        count = max(schema.get("minItems", 0), min(1, schema.get("maxItems", 1)))
+        count = max(schema.get("minItems", 0), min(ITEMS, schema.get("maxItems", ITEMS)))
         return [instance(schema.get("items", {})) for _ in range(count)]
     if kind in ("integer", "number"):
         return schema.get("minimum", 1)
@@ -266,7 +268,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/v1/batches":
             body = json.loads(self.rfile.read(length))
             if body.get("input_file_id") not in FILES:
-                self._json(400, {"error": {"message": "unknown input_file_id", "type": "invalid_request_error"}})
+                self._json(
+                    400, {"error": {"message": "unknown input_file_id", "type": "invalid_request_error"}}
+                )
                 return
             with LOCK:
                 bid = f"batch_{len(BATCHES)}"
@@ -285,10 +289,9 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 self._json(200, {**STATS, "peak_rss_mb": peak})
             return
-        if m := re.fullmatch(r"/v1/batches/([^/?]+)", self.path):
-            if m.group(1) in BATCHES:
-                self._json(200, self._batch(m.group(1)))
-                return
+        if (m := re.fullmatch(r"/v1/batches/([^/?]+)", self.path)) and m.group(1) in BATCHES:
+            self._json(200, self._batch(m.group(1)))
+            return
         if m := re.fullmatch(r"/v1/files/([^/?]+)/content", self.path):
             stored = FILES.get(m.group(1))
             if stored is not None:
@@ -309,8 +312,9 @@ class Server(ThreadingHTTPServer):
 
 
 def main() -> None:
-    global ROOT
+    global ROOT, ITEMS
     port, ROOT = int(sys.argv[1]), Path(sys.argv[2])
+    ITEMS = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     ROOT.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=run_batches, daemon=True).start()
     server = Server(("127.0.0.1", port), Handler)
