@@ -2,7 +2,7 @@
 started, polled and collected by ``briefing.batch.flow`` with the official openai SDK, against a
 local fake of the files and batches endpoints (``benchmarks/batch_server.py``, its own process).
 
-    python benchmarks/batch.py [--requests 200000] [--keep DIR]
+    python benchmarks/batch.py [--requests 200000] [--items 0] [--keep DIR] [--profile]
 
 Phases, each timed, with this process's peak RSS during it (Linux VmHWM, reset between phases):
 1. store: the generated corpus (JSON Lines files, read by the project's reader) into a new store;
@@ -239,7 +239,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200_000)
     parser.add_argument("--paragraphs", type=int, default=4, help="paragraphs of six sentences per article")
     parser.add_argument(
-        "--items", type=int, default=1, help="items in each list of the fake answers (0: empty lists)"
+        "--items",
+        type=int,
+        default=0,
+        help="items in each list of the fake answers: 0, empty lists (the default); 1, one item per "
+        "list, whose pointers the resolver must follow (its cost then dominates: try 10,000 requests)",
     )
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary directory)")
     parser.add_argument(

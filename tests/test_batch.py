@@ -21,7 +21,9 @@ from mockllm import FIXTURES, Replay
 from briefing.batch import collect as collect_mod
 from briefing.batch import flow
 from briefing.batch.files import read_file, write_parts
+from briefing.cache import Cache
 from briefing.cli import EXIT_INTERRUPTED, main
+from briefing.config import Settings
 from briefing.readers import iter_articles
 from briefing.store import Store
 
@@ -273,6 +275,32 @@ def test_requests_stored_without_a_spec_are_rendered_again(
     db.close()
     assert main(COLLECT) == 0
     assert "5 answer(s) collected, 2 article(s) complete, 0 failed" in capsys.readouterr().err
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+def test_an_article_whose_stored_requests_miss_a_chunk_is_chunked_again(
+    fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(SUBMIT) == 0
+    assert main(COLLECT) == 0
+    store = Store(tmp_path / "store.sqlite3")
+    first = store.batch_requests("chunk_index = 0")[0]  # as if answered synchronously before batching
+    store.db.execute("DELETE FROM batch_requests WHERE custom_id = ?", (first["custom_id"],))
+    store.db.execute("DELETE FROM extractions")
+    rendered: list[int] = []
+    real = flow.build_requests
+
+    def counted(articles: Any, settings: Any) -> Any:
+        for r in real(articles, settings):
+            rendered.append(r.article_pk)
+            yield r
+
+    monkeypatch.setattr(flow, "build_requests", counted)
+    settings = Settings.from_env().with_(chunk_tokens=800)
+    pks = {int(str(r["article_pk"])) for r in store.batch_requests()} | {int(str(first["article_pk"]))}
+    assert flow.finish_articles(store, settings, Cache(settings.cache_dir), pks) == 2
+    assert set(rendered) == {first["article_pk"]}  # only the article missing a row was rendered
+    store.close()
     assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
 
 
