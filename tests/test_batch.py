@@ -278,7 +278,7 @@ def test_requests_stored_without_a_spec_are_rendered_again(
     assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
 
 
-def test_an_article_whose_stored_requests_miss_a_chunk_is_chunked_again(
+def test_a_chunk_without_a_stored_request_has_its_prompt_rendered_again(
     fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert main(SUBMIT) == 0

@@ -267,40 +267,32 @@ def _extraction(
 ) -> StoredExtraction | None:
     """An article's extraction from its cached answers, or None while one of its chunks has none.
 
-    The chunks and their cache keys are read back from the request rows stored at submit under the
-    same spec. Only an article whose rows do not cover it (a chunk answered before it was ever
-    batched) is chunked, and its unstored chunks' prompts rendered, again.
+    Each chunk's cache key is read back from its request row, stored at submit under the same spec;
+    only a chunk without one (answered before it was ever batched) has its prompt rendered again.
+    The article is chunked again all the same: a chunk's facts need its text and context.
     """
+    from ..chunk import chunk_article
+
     prompt = get_prompt("extract")
     article = store.article(pk)
-    rows = store.batch_requests("article_pk = ? AND spec = ?", (pk, spec))  # by chunk index
-    spans = [(int(str(r["chunk_start"])), int(str(r["chunk_end"])), str(r["custom_id"])) for r in rows]
-    whole = [int(str(r["chunk_index"])) for r in rows] == list(range(len(rows)))
-    if not (spans and whole and not article.text[spans[-1][1] :].strip()):
-        spans = _spans(
-            pk, article, settings, {(r["chunk_start"], r["chunk_end"]): r["custom_id"] for r in rows}
-        )
+    rows = store.batch_requests("article_pk = ? AND spec = ?", (pk, spec))
+    stored = {(r["chunk_index"], r["chunk_start"], r["chunk_end"]): str(r["custom_id"]) for r in rows}
+    rendered: dict[int, str] | None = None
     chunks: list[StoredChunk] = []
-    for begin, end, key in spans:
+    for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
+        key = stored.get((chunk.index, chunk.start, chunk.end))
+        if key is None:
+            if rendered is None:
+                rendered = {r.chunk_index: r.custom_id for r in build_requests([(pk, article)], settings)}
+            key = rendered[chunk.index]
         entry = cache.get(key)
         if entry is None:
             return None
         points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
-        numbered = number_chunk(article.text[begin:end])
-        chunks.append(StoredChunk(begin, end, facts_from(points, prompt, numbered)))
+        chunks.append(
+            StoredChunk(chunk.start, chunk.end, facts_from(points, prompt, number_chunk(chunk.text)))
+        )
     return StoredExtraction(prompt.ref, settings.model, chunks, [])
-
-
-def _spans(pk: int, article: Article, settings: Settings, stored: dict[tuple[object, object], object]
-           ) -> list[tuple[int, int, str]]:  # fmt: skip
-    """(start, end, cache key) of every chunk of the article; keys of chunks not stored are rendered."""
-    from ..chunk import chunk_article
-
-    chunks = chunk_article(article, settings.chunk_budget, settings.context_tokens)
-    if all((c.start, c.end) in stored for c in chunks):
-        return [(c.start, c.end, str(stored[c.start, c.end])) for c in chunks]
-    keys = {r.chunk_index: r.custom_id for r in build_requests([(pk, article)], settings)}
-    return [(c.start, c.end, keys[c.index]) for c in chunks]
 
 
 def sync_rest(
