@@ -4,7 +4,8 @@ local fake of the files and batches endpoints (``benchmarks/batch_server.py``, i
 
     python benchmarks/batch.py [--requests 200000] [--items 0] [--keep DIR] [--profile]
 
-Phases, each timed, with this process's peak RSS during it (Linux VmHWM, reset between phases):
+Phases, each with wall time, this process's CPU time (the fair figure when the machine is shared)
+and its peak RSS during the phase (Linux VmHWM, reset between phases):
 1. store: the generated corpus (JSON Lines files, read by the project's reader) into a new store;
 2. submit: ``batch submit --from-store``: prompts and cache keys per chunk, files split at the
    API's limits, uploaded and started through the SDK;
@@ -100,17 +101,18 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-PHASES: list[tuple[str, float, float, str]] = []
+PHASES: list[tuple[str, float, float, float, str]] = []
 
 
 @contextmanager
 def phase(name: str) -> Iterator[list[str]]:
     note: list[str] = []
     reset_peak()
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), time.process_time()
     yield note
-    PHASES.append((name, time.monotonic() - t0, peak_mb(), " ".join(note)))
-    print(f"{name}: {PHASES[-1][1]:.1f} s, peak RSS {PHASES[-1][2]:.0f} MB {PHASES[-1][3]}", flush=True)
+    PHASES.append((name, time.monotonic() - t0, time.process_time() - c0, peak_mb(), " ".join(note)))
+    wall, cpu, rss, extra = PHASES[-1][1:]
+    print(f"{name}: {wall:.1f} s ({cpu:.1f} s CPU), peak RSS {rss:.0f} MB {extra}", flush=True)
 
 
 class FakeServer:
@@ -195,7 +197,7 @@ def run(requests: int, paragraphs: int, items: int, work: Path, wait_limit: floa
                 time.sleep(0.5)
             note.append("(the fake server answering; not the client's work)")
 
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), time.process_time()
         with phase("collect") as note:
             profiler = cProfile.Profile() if profile else None
             if profiler:
@@ -204,8 +206,9 @@ def run(requests: int, paragraphs: int, items: int, work: Path, wait_limit: floa
             if profiler:
                 profiler.disable()
             rate = report.done / (time.monotonic() - t0)
+            per_cpu = report.done / (time.process_time() - c0)
             note.append(
-                f"({report.done:,} answers, {report.articles:,} articles finished, {rate:,.0f} answers/s)"
+                f"({report.done:,} answers, {report.articles:,} articles finished, {rate:,.0f} answers/s, {per_cpu:,.0f} per CPU second)"
             )
         server_stats = server.stats()
         if profiler:
@@ -224,10 +227,10 @@ def run(requests: int, paragraphs: int, items: int, work: Path, wait_limit: floa
     print(f"server: peak RSS {server_stats['peak_rss_mb']} MB, {server_stats['uploaded_bytes'] / 2**20:,.0f} MB "
           f"received, {server_stats['downloaded_bytes'] / 2**20:,.0f} MB sent")  # fmt: skip
     print()
-    print("| phase | wall time | peak RSS (this process) | |")
-    print("|---|---|---|---|")
-    for name, seconds, rss, extra in PHASES:
-        print(f"| {name} | {seconds:.1f} s | {rss:.0f} MB | {extra.strip('()')} |")
+    print("| phase | wall time | CPU time (this process) | peak RSS (this process) | |")
+    print("|---|---|---|---|---|")
+    for name, seconds, cpu, rss, extra in PHASES:
+        print(f"| {name} | {seconds:.1f} s | {cpu:.1f} s | {rss:.0f} MB | {extra.strip('()')} |")
     if report.failed or report.done != sent.requests or extracted != articles:
         raise SystemExit("the run did not answer and extract everything")
 
