@@ -111,6 +111,12 @@ CREATE INDEX batch_requests_batch ON batch_requests(batch_id);
 CREATE INDEX batch_requests_article ON batch_requests(article_pk);
 """
 MIGRATIONS.append(BATCH_MIGRATION)
+MIGRATIONS.append(
+    # 4 -> 5: the fingerprint of everything besides the chunk that a request's cache key depends on
+    # (`briefing.batch.requests.request_spec`), so that finishing an article reads its chunks' keys
+    # back instead of rendering every prompt again. Rows from before have '' and are re-rendered.
+    "ALTER TABLE batch_requests ADD COLUMN spec TEXT NOT NULL DEFAULT '';"
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -134,6 +140,18 @@ class StoredExtraction:
     model: str
     chunks: list[StoredChunk]
     failures: list[ChunkFailure]
+
+
+_ARTICLE_COLUMNS = "pk, id, path, content_hash, meta_json, text, sections_json"
+
+
+def _article(row: tuple[object, ...]) -> Article:
+    """An article from a row of ``_ARTICLE_COLUMNS``."""
+    _, aid, path, content_hash, meta, text, sections = row
+    return Article(
+        id=str(aid), path=str(path), meta=ArticleMeta.model_validate_json(str(meta)), text=str(text),
+        content_hash=str(content_hash), sections=[Section.model_validate(x) for x in json.loads(str(sections))],
+    )  # fmt: skip
 
 
 def _now() -> str:
@@ -230,21 +248,26 @@ class Store:
         (pks grow with ``added_at``, and unlike a timestamp they tell two arrivals in one second apart)."""
         where, args = ("WHERE pk > ? ", (after_pk,)) if after_pk is not None else ("", ())
         rows = self.db.execute(
-            "SELECT pk, id, path, content_hash, meta_json, text, sections_json FROM articles "
-            + where
-            + "ORDER BY published, pk",
-            args,
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles " + where + "ORDER BY published, pk", args
         ).fetchall()
-        return [
-            (
-                pk,
-                Article(
-                    id=aid, path=path, meta=ArticleMeta.model_validate_json(meta), text=text, content_hash=h,
-                    sections=[Section.model_validate(x) for x in json.loads(sections)],
-                ),
-            )
-            for pk, aid, path, h, meta, text, sections in rows
-        ]  # fmt: skip
+        return [(row[0], _article(row)) for row in rows]
+
+    def article(self, pk: int) -> Article:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE pk = ?", (pk,)).fetchone()
+        if row is None:
+            raise KeyError(f"no article {pk} in {self.path}")
+        return _article(row)
+
+    def unextracted(self, prompt: str, prompt_sha256: str, model: str) -> list[int]:
+        """Pks of the articles with no extraction at this prompt and model, or one with failures, by
+        publication date: a list of numbers, where ``articles()`` would hold every text at once."""
+        rows = self.db.execute(
+            "SELECT pk FROM articles a WHERE NOT EXISTS (SELECT 1 FROM extractions e WHERE "
+            "e.article_pk = a.pk AND e.prompt = ? AND e.prompt_sha256 = ? AND e.model = ? AND "
+            "e.failures_json = '[]') ORDER BY published, pk",
+            (prompt, prompt_sha256, model),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
 
     # --- fetches and briefings ---------------------------------------------------------------------
 
@@ -355,13 +378,14 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def add_batch_request(
-        self, custom_id: str, batch_id: str, article_pk: int, index: int, start: int, end: int
+        self, custom_id: str, batch_id: str, article_pk: int, index: int, start: int, end: int, spec: str = ""
     ) -> None:
-        """Queue a request in a batch; one already queued (failed before) is moved, with state pending."""
+        """Queue a request in a batch; one already queued (failed before) is moved, with state pending.
+        ``spec`` fingerprints what the ``custom_id`` was built from besides the chunk."""
         self.db.execute(
-            "INSERT INTO batch_requests VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL) ON CONFLICT(custom_id) "
-            "DO UPDATE SET batch_id = excluded.batch_id, state = 'pending', reason = NULL",
-            (custom_id, batch_id, article_pk, index, start, end),
+            "INSERT INTO batch_requests VALUES (?, ?, ?, ?, ?, ?, 'pending', NULL, ?) ON CONFLICT(custom_id) "
+            "DO UPDATE SET batch_id = excluded.batch_id, state = 'pending', reason = NULL, spec = excluded.spec",
+            (custom_id, batch_id, article_pk, index, start, end, spec),
         )
 
     def batch_request_state(self, custom_id: str) -> str | None:
@@ -379,6 +403,3 @@ class Store:
         )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-    def article(self, pk: int) -> Article:
-        return next(a for p, a in self.articles() if p == pk)

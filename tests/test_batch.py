@@ -1,11 +1,13 @@
 """Batch runs against a fake of the OpenAI files and batches endpoints (respx): submit, status,
-collect, partial failure, expiry, resume after a crash, duplicate submit, the vLLM offline path,
-and the weekly golden made from batch answers."""
+collect, partial failure, expiry, resume after a crash (in submit and in collect), duplicate
+submit, keys read back from the store, --from-store, the vLLM offline path, and the weekly golden
+made from batch answers."""
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,14 @@ import respx
 from conftest import SEEDS
 from mockllm import FIXTURES, Replay
 
+from briefing.batch import collect as collect_mod
+from briefing.batch import flow
 from briefing.batch.files import read_file, write_parts
-from briefing.cli import main
+from briefing.cache import Cache
+from briefing.cli import EXIT_INTERRUPTED, main
+from briefing.config import Settings
+from briefing.readers import iter_articles
+from briefing.store import Store
 
 GOLDEN = Path(__file__).parent / "golden" / "weekly_2024-W19.md"
 
@@ -225,3 +233,125 @@ def test_writer_splits_at_request_and_byte_limits(tmp_path: Path) -> None:
     parts = list(write_parts(((f"i{i}", {"n": i}) for i in range(25)), tmp_path, "u", max_requests=10))
     assert [len(p.keys) for p in parts] == [10, 10, 5]
     assert [x["n"] for p in parts for x in read_file(p.path)] == list(range(25))
+
+
+def stored_keys(tmp_path: Path) -> dict[str, str]:
+    """custom_id -> spec of every stored request."""
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    try:
+        return dict(db.execute("SELECT custom_id, spec FROM batch_requests").fetchall())
+    finally:
+        db.close()
+
+
+def test_collect_reads_the_keys_stored_at_submit_instead_of_rendering_prompts(
+    fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(SUBMIT) == 0
+    keys = stored_keys(tmp_path)
+    assert len(keys) == 5 and len(set(keys.values())) == 1 and "" not in keys.values()
+    rendered: list[int] = []
+    real = flow.build_requests
+
+    def counted(articles: Any, settings: Any) -> Any:
+        for r in real(articles, settings):
+            rendered.append(r.article_pk)
+            yield r
+
+    monkeypatch.setattr(flow, "build_requests", counted)
+    assert main(COLLECT) == 0
+    assert "5 answer(s) collected, 2 article(s) complete, 0 failed" in capsys.readouterr().err
+    assert rendered == []  # every chunk's key came from its stored request
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+def test_requests_stored_without_a_spec_are_rendered_again(
+    fake: FakeBatches, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(SUBMIT) == 0
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    db.execute("UPDATE batch_requests SET spec = ''")  # as a store migrated from version 4 has them
+    db.commit()
+    db.close()
+    assert main(COLLECT) == 0
+    assert "5 answer(s) collected, 2 article(s) complete, 0 failed" in capsys.readouterr().err
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+def test_a_chunk_without_a_stored_request_has_its_prompt_rendered_again(
+    fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(SUBMIT) == 0
+    assert main(COLLECT) == 0
+    store = Store(tmp_path / "store.sqlite3")
+    first = store.batch_requests("chunk_index = 0")[0]  # as if answered synchronously before batching
+    store.db.execute("DELETE FROM batch_requests WHERE custom_id = ?", (first["custom_id"],))
+    store.db.execute("DELETE FROM extractions")
+    rendered: list[int] = []
+    real = flow.build_requests
+
+    def counted(articles: Any, settings: Any) -> Any:
+        for r in real(articles, settings):
+            rendered.append(r.article_pk)
+            yield r
+
+    monkeypatch.setattr(flow, "build_requests", counted)
+    settings = Settings.from_env().with_(chunk_tokens=800)
+    pks = {int(str(r["article_pk"])) for r in store.batch_requests()} | {int(str(first["article_pk"]))}
+    assert flow.finish_articles(store, settings, Cache(settings.cache_dir), pks) == 2
+    assert set(rendered) == {first["article_pk"]}  # only the article missing a row was rendered
+    store.close()
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("crash", "done_before", "resumed"),
+    [
+        ("reading", 2, "3 answer(s) collected, 2 article(s) complete, 0 failed"),
+        ("finishing", 5, "0 answer(s) collected, 2 article(s) complete, 0 failed"),
+    ],
+)
+def test_collect_resumed_after_a_crash_counts_nothing_twice(
+    fake: FakeBatches, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    crash: str, done_before: int, resumed: str,
+) -> None:  # fmt: skip
+    assert main(SUBMIT) == 0
+    owner, name = (collect_mod, "answer") if crash == "reading" else (flow, "finish_articles")
+    real, seen = getattr(owner, name), [0]
+
+    def dies(*args: Any) -> Any:
+        seen[0] += 1
+        if crash == "finishing" or seen[0] == 4:
+            raise KeyboardInterrupt  # the process is stopped here
+        return real(*args)
+
+    monkeypatch.setattr(flow, "GROUP", 2)  # the first two answers are committed before the 4th is read
+    monkeypatch.setattr(owner, name, dies)
+    assert main(COLLECT) == EXIT_INTERRUPTED
+    monkeypatch.setattr(owner, name, real)
+    db = sqlite3.connect(tmp_path / "store.sqlite3")
+    states = [s for (s,) in db.execute("SELECT state FROM batch_requests")]
+    db.close()
+    assert states.count("done") == done_before
+    capsys.readouterr()
+    assert main(COLLECT) == 0
+    assert resumed in capsys.readouterr().err
+    assert main(COLLECT) == 0
+    assert "0 answer(s) collected, 0 article(s) complete" in capsys.readouterr().err
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+def test_submit_from_store_sends_the_stored_articles_not_yet_extracted(
+    fake: FakeBatches, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(tmp_path / "store.sqlite3")
+    for article in iter_articles([Path("seeds")]):
+        assert not isinstance(article, Exception)
+        store.add_article(article)
+    store.close()
+    assert main(["batch", "submit", "--from-store", "--chunk-tokens", "800"]) == 0
+    assert "5 request(s) in 1 batch(es) started" in capsys.readouterr().err
+    assert main(COLLECT) == 0
+    assert main(["batch", "submit", "--from-store", "--chunk-tokens", "800"]) == 0
+    assert "0 request(s) in 0 batch(es) started" in capsys.readouterr().err  # both are extracted now
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")

@@ -10,6 +10,7 @@ batch is never sent again.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,13 +31,14 @@ from ..weekly import OpenBackend
 from . import collect as collect_mod
 from .files import MAX_BYTES, MAX_REQUESTS, read_file, write_parts
 from .poll import FINISHED, poll
-from .requests import ENDPOINT, build_requests, request_line
+from .requests import ENDPOINT, build_requests, request_line, request_spec
 from .submit import start, upload
 
 if TYPE_CHECKING:
     import openai
 
 LIVE = ("pending", "submitted", "done")
+GROUP = 1000  # store writes per transaction: one commit (a disk sync) per answer would dominate collect
 
 
 @dataclass
@@ -82,10 +84,8 @@ def articles_from(
                 if not _extracted(store, pk, model):
                     yield pk, item
     if from_store:
-        for pk, article in store.articles():
-            ext = store.get_extraction(pk, prompt.ref, prompt.sha256, model)
-            if ext is None or ext.failures:
-                yield pk, article
+        for pk in store.unextracted(prompt.ref, prompt.sha256, model):
+            yield pk, store.article(pk)  # one at a time: memory stays flat however many are stored
 
 
 def _extracted(store: Store, pk: int, model: str) -> bool:
@@ -95,13 +95,15 @@ def _extracted(store: Store, pk: int, model: str) -> bool:
 
 
 def _new_work(reqs: Iterable[BatchRequest], store: Store, cache: Cache | None, report: SubmitReport,
-              touched: set[int]) -> Iterator[BatchRequest]:  # fmt: skip
-    """Requests neither in a live or finished batch nor already answered in the cache."""
+              touched: set[int], sent: set[int]) -> Iterator[BatchRequest]:  # fmt: skip
+    """Requests neither in a live or finished batch nor already answered in the cache; ``touched``
+    gets every article seen, ``sent`` those with a request to send."""
     for req in reqs:
         touched.add(req.article_pk)
         if store.batch_request_state(req.custom_id) in LIVE or (cache and cache.get(req.custom_id)):
             report.skipped += 1
             continue
+        sent.add(req.article_pk)
         yield req
 
 
@@ -134,20 +136,22 @@ def submit(
         report.batches.append(_send(client, store, batch))
         report.resumed += 1
     touched: set[int] = set()
+    sent: set[int] = set()
+    spec = request_spec(settings)
     stem = f"local-{uuid.uuid4().hex[:12]}"
     lines = (
         ((r.custom_id, r.article_pk, r.chunk_index, r.start, r.end), request_line(r))
-        for r in _new_work(build_requests(articles, settings), store, cache, report, touched)
+        for r in _new_work(build_requests(articles, settings), store, cache, report, touched, sent)
     )  # streamed: a request is in memory only while its line is written
     for n, part in enumerate(write_parts(lines, batch_dir(store), stem, max_requests, max_bytes)):
         local = f"{stem}-{n}"
         with store.transaction():
             store.add_batch(local, str(part.path), ENDPOINT, state="written")
             for cid, pk, index, begin, end in part.keys:
-                store.add_batch_request(cid, local, pk, index, begin, end)
+                store.add_batch_request(cid, local, pk, index, begin, end, spec)
         report.requests += len(part.keys)
         report.batches.append(_send(client, store, store.batches("id = ?", (local,))[0]))
-    finish_articles(store, settings, cache, touched)
+    finish_articles(store, settings, cache, touched - sent)  # all answered already, e.g. synchronously
     return report
 
 
@@ -179,47 +183,62 @@ def status_line(batch: dict[str, Any], now: dt.datetime | None = None) -> str:
 
 def _apply(answers: Iterable[BatchAnswer], store: Store, settings: Settings, cache: Cache | None,
            report: CollectReport, touched: set[int]) -> None:  # fmt: skip
+    """Cache each answer, then mark its request; states are committed ``GROUP`` at a time, so a crash
+    loses at most one group's marks, and those answers are applied again (cached again, counted once).
+    An answer counted before still touches its article, which a crash may have left unfinished."""
     prompt = get_prompt("extract")
-    for a in answers:
-        rows = store.batch_requests("custom_id = ?", (a.custom_id,))
-        if not rows or rows[0]["state"] == "done":
-            continue  # not ours, or counted already
-        touched.add(int(str(rows[0]["article_pk"])))
-        report.prompt_tokens += a.prompt_tokens
-        report.completion_tokens += a.completion_tokens
-        if a.value is None:
-            store.set_request_state(a.custom_id, "failed", a.failure)
-            report.failed.append((a.custom_id, a.failure or ""))
-            continue
-        if cache is not None:
-            cache.put(a.custom_id, {"prompt": prompt.ref, "prompt_sha256": prompt.sha256, "model": settings.model,
-                                    "value": a.value, "usage": {"prompt_tokens": a.prompt_tokens,
-                                    "completion_tokens": a.completion_tokens, "cached_tokens": 0}})  # fmt: skip
-        store.set_request_state(a.custom_id, "done")
-        report.done += 1
+    answers = iter(answers)
+    while group := list(itertools.islice(answers, GROUP)):
+        with store.transaction():
+            for a in group:
+                rows = store.batch_requests("custom_id = ?", (a.custom_id,))
+                if not rows:
+                    continue  # not ours
+                touched.add(int(str(rows[0]["article_pk"])))
+                if rows[0]["state"] == "done":
+                    continue  # counted already
+                report.prompt_tokens += a.prompt_tokens
+                report.completion_tokens += a.completion_tokens
+                if a.value is None:
+                    store.set_request_state(a.custom_id, "failed", a.failure)
+                    report.failed.append((a.custom_id, a.failure or ""))
+                    continue
+                if cache is not None:
+                    cache.put(a.custom_id, {"prompt": prompt.ref, "prompt_sha256": prompt.sha256,
+                                            "model": settings.model, "value": a.value,
+                                            "usage": {"prompt_tokens": a.prompt_tokens,
+                                                      "completion_tokens": a.completion_tokens,
+                                                      "cached_tokens": 0}})  # fmt: skip
+                store.set_request_state(a.custom_id, "done")
+                report.done += 1
 
 
 def collect(store: Store, settings: Settings, client: openai.OpenAI, cache: Cache | None) -> CollectReport:
-    """Download every finished, uncollected batch and fill the cache and the store."""
+    """Download every finished, uncollected batch and fill the cache and the store.
+
+    A batch is marked collected only once the articles it touched are finished, so a crash before
+    that collects it again (answers counted before are not counted again).
+    """
     report = CollectReport()
-    touched: set[int] = set()
     for batch in refresh(store, client):
         if batch["collected"] or batch["state"] in ("exported", "written", "uploaded"):
             continue
         if batch["state"] not in FINISHED:
             report.waiting.append(str(batch["id"]))
             continue
+        touched: set[int] = set()
         for file_id in (batch["output_file_id"], batch["error_file_id"]):
             if file_id:
                 lines = collect_mod.download(client, str(file_id))
                 _apply((collect_mod.answer(x) for x in lines), store, settings, cache, report, touched)
-        for row in store.batch_requests("batch_id = ? AND state = 'submitted'", (batch["id"],)):
-            reason = f"{batch['state']}: no answer in the batch"  # expired, failed or cancelled
-            store.set_request_state(str(row["custom_id"]), "failed", reason)
-            report.failed.append((str(row["custom_id"]), reason))
-            touched.add(int(str(row["article_pk"])))
+        with store.transaction():
+            for row in store.batch_requests("batch_id = ? AND state = 'submitted'", (batch["id"],)):
+                reason = f"{batch['state']}: no answer in the batch"  # expired, failed or cancelled
+                store.set_request_state(str(row["custom_id"]), "failed", reason)
+                report.failed.append((str(row["custom_id"]), reason))
+                touched.add(int(str(row["article_pk"])))
+        report.articles += finish_articles(store, settings, cache, touched)
         store.update_batch(str(batch["id"]), collected=1)
-    report.articles = finish_articles(store, settings, cache, touched)
     return report
 
 
@@ -227,29 +246,53 @@ def finish_articles(store: Store, settings: Settings, cache: Cache | None, pks: 
     """Store the extraction of every article whose chunks are all answered; returns how many."""
     if cache is None:
         return 0
+    prompt = get_prompt("extract")
+    spec = request_spec(settings)
+    done = 0
+    todo = iter(sorted(set(pks)))
+    while group := list(itertools.islice(todo, GROUP)):
+        with store.transaction():
+            for pk in group:
+                if _extracted(store, pk, settings.model):
+                    continue
+                ext = _extraction(store, pk, settings, cache, spec)
+                if ext is not None:
+                    store.put_extraction(pk, prompt.ref, prompt.sha256, settings.model, ext)
+                    done += 1
+    return done
+
+
+def _extraction(
+    store: Store, pk: int, settings: Settings, cache: Cache, spec: str
+) -> StoredExtraction | None:
+    """An article's extraction from its cached answers, or None while one of its chunks has none.
+
+    Each chunk's cache key is read back from its request row, stored at submit under the same spec;
+    only a chunk without one (answered before it was ever batched) has its prompt rendered again.
+    The article is chunked again all the same: a chunk's facts need its text and context.
+    """
     from ..chunk import chunk_article
 
     prompt = get_prompt("extract")
-    done = 0
-    for pk in sorted(set(pks)):
-        if _extracted(store, pk, settings.model):
-            continue
-        article = store.article(pk)
-        reqs = {r.chunk_index: r for r in build_requests([(pk, article)], settings)}
-        chunks: list[StoredChunk] = []
-        for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
-            entry = cache.get(reqs[chunk.index].custom_id)
-            if entry is None:
-                break
-            points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
-            chunks.append(
-                StoredChunk(chunk.start, chunk.end, facts_from(points, prompt, number_chunk(chunk.text)))
-            )
-        else:
-            ext = StoredExtraction(prompt.ref, settings.model, chunks, [])
-            store.put_extraction(pk, prompt.ref, prompt.sha256, settings.model, ext)
-            done += 1
-    return done
+    article = store.article(pk)
+    rows = store.batch_requests("article_pk = ? AND spec = ?", (pk, spec))
+    stored = {(r["chunk_index"], r["chunk_start"], r["chunk_end"]): str(r["custom_id"]) for r in rows}
+    rendered: dict[int, str] | None = None
+    chunks: list[StoredChunk] = []
+    for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
+        key = stored.get((chunk.index, chunk.start, chunk.end))
+        if key is None:
+            if rendered is None:
+                rendered = {r.chunk_index: r.custom_id for r in build_requests([(pk, article)], settings)}
+            key = rendered[chunk.index]
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
+        chunks.append(
+            StoredChunk(chunk.start, chunk.end, facts_from(points, prompt, number_chunk(chunk.text)))
+        )
+    return StoredExtraction(prompt.ref, settings.model, chunks, [])
 
 
 def sync_rest(
@@ -288,16 +331,19 @@ def export(articles: Iterable[tuple[int, Article]], store: Store, settings: Sett
            out: Path) -> int:  # fmt: skip
     """Write one batch file for ``run_batch`` (no size limit: it is read locally); returns requests."""
     report = SubmitReport()
-    reqs = list(_new_work(build_requests(articles, settings), store, cache, report, set()))
+    reqs = _new_work(build_requests(articles, settings), store, cache, report, set(), set())
+    spec = request_spec(settings)
     local = f"vllm-{uuid.uuid4().hex[:12]}"
     out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
     with out.open("w", encoding="utf-8") as fh, store.transaction():
         store.add_batch(local, str(out), ENDPOINT, state="exported")
-        for r in reqs:
+        for r in reqs:  # streamed, like submit
             fh.write(json.dumps(request_line(r), ensure_ascii=False, separators=(",", ":")) + "\n")
-            store.add_batch_request(r.custom_id, local, r.article_pk, r.chunk_index, r.start, r.end)
+            store.add_batch_request(r.custom_id, local, r.article_pk, r.chunk_index, r.start, r.end, spec)
             store.set_request_state(r.custom_id, "submitted")
-    return len(reqs)
+            n += 1
+    return n
 
 
 def import_(path: Path, store: Store, settings: Settings, cache: Cache | None) -> CollectReport:

@@ -8,6 +8,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from ..answers import ChunkPoints
+from ..cache import cache_key
 from ..chunk import chunk_article
 from ..config import OutputMode, Settings
 from ..extract import render_extract
@@ -28,6 +29,24 @@ class RequestSpec:
 
     def request_schema(self, schema: type[BaseModel]) -> dict[str, Any]:
         return response_schema(schema, self.settings.schema_max_items, self.settings.schema_max_string)
+
+
+def request_spec(settings: Settings) -> str:
+    """A fingerprint of everything besides the chunk that a request's cache key depends on (see
+    ``llm.request_key``): two requests for one chunk with equal specs have equal keys, so a key
+    stored at submit can be read back at collect instead of rendering the prompt again."""
+    prompt = get_prompt("extract")
+    return cache_key(
+        {
+            "model": settings.model,
+            "output_mode": settings.output_mode,
+            "schema": RequestSpec(settings).request_schema(ChunkPoints),
+            "prompt": prompt.ref,
+            "prompt_sha256": prompt.sha256,
+            "chunk_budget": settings.chunk_budget,  # sentence spans, hence the context, depend on it
+            "context_tokens": settings.context_tokens,
+        }
+    )
 
 
 def build_requests(articles: Iterable[tuple[int, Article]], settings: Settings) -> Iterator[BatchRequest]:
