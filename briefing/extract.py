@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .answers import ChunkPoints
+from .combine import combine
 from .concurrency import map_ordered
 from .errors import CallFailed
 from .llm import LLM, Completion, Usage, schema_hint
@@ -21,7 +22,7 @@ from .models import Chunk, ChunkExtraction, ChunkFailure
 from .places import default_gazetteer
 from .pointing import Numbered, korean_in_english, number_chunk, resolve, unexampled
 from .prompts import Prompt, RenderedPrompt
-from .propose import combine, propose
+from .propose import propose
 
 
 @dataclass

@@ -4,7 +4,7 @@ and the quotations the text gives a leader. The model decides only what needs la
 A small model points badly: one stop per sentence, a quotation given to the wrong man, a place
 that is only a market named in a quote. So the facts a briefing states come from code first:
 ``propose`` reads the numbered chunk with the directory, the gazetteer and the attribution rules,
-and ``combine`` lays the model's answer over it: the model's English (purpose, organisation, a
+and ``combine`` (``briefing/combine.py``) lays the model's answer over it: the model's English (purpose, organisation, a
 quote's rendering, its topic) fills the code's facts, and what the model adds beyond them must pass
 the same checks (a visit word in the cited sentence, the place not inside a quotation). Whatever
 the model answers, the facts stand; a weak model makes the briefing shorter, never wrong.
@@ -43,7 +43,7 @@ _OTHER_ORG = re.compile(
     r"메르세데스|벤츠|BMW|도요타|테슬라|GM|포드|혼다|소니|파나소닉|정부|부처|부$|청$|위원회|협회|대학|대학교|은행"
 )
 # A sentence that says someone went, came, met or took part.
-_VISIT = re.compile(
+VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
     r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
     r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
@@ -161,11 +161,11 @@ def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) ->
     return sorted(refs, key=lambda r: r.start)
 
 
-def _inside_quote(numbered: Numbered, pos: int) -> bool:
+def inside_quote(numbered: Numbered, pos: int) -> bool:
     return any(q.start - 1 <= pos < q.end + 1 for q in numbered.quotes)
 
 
-def _as_place(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+def as_place(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
     """The words name a place where someone can be: not inside a name in single quotes ("'인도의
     실리콘밸리'", "'2030 부산세계박람회'"), not a dateline ("(서울=연합뉴스)"), not two syllables
     spread over two words ("홍 대표" is not 홍대)."""
@@ -238,7 +238,7 @@ def propose(
     last_event: tuple[tuple[int, int, Place], str] | None = None
     for _n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
-        refs = [r for r in _subject_refs(text, span, people) if not _inside_quote(numbered, r.start)]
+        refs = [r for r in _subject_refs(text, span, people) if not inside_quote(numbered, r.start)]
         subject = _subject(text, refs)
         if subject is None and refs:
             subject = None  # someone else is named: the sentence is not the last traveller's
@@ -252,12 +252,12 @@ def propose(
         places_here = [
             m
             for m in place_mentions(gazetteer, text, *span)
-            if not _inside_quote(numbered, m[0])
+            if not inside_quote(numbered, m[0])
             and m[2].kind != "event"
             and not _home(m[2])
-            and _as_place(text, m[0], m[1], span)
+            and as_place(text, m[0], m[1], span)
         ]
-        if places_here and _VISIT.search(sentence):
+        if places_here and VISIT.search(sentence):
             last_event = (_most_specific(places_here)[-1], sentence)
         elif not places_here and last_event and refs and _ATTENDED.search(sentence):
             # "박형세 사장, 김병훈 CTO 등이 함께했다": with the traveller's stop, people met there;
@@ -275,7 +275,7 @@ def propose(
                 when = date_words(sentence) or date_words(said)
                 stops += [_stop(r.person.ko, text[start:end], place, when, "stop", [], _status(sentence))
                           for r in refs if r.person.leader]  # fmt: skip
-        if subject is None or not subject.leader or not _VISIT.search(sentence):
+        if subject is None or not subject.leader or not VISIT.search(sentence):
             continue
         along = [
             r.person
@@ -285,10 +285,10 @@ def propose(
         here = [
             m
             for m in place_mentions(gazetteer, text, *span)
-            if not _inside_quote(numbered, m[0])
+            if not inside_quote(numbered, m[0])
             and m[2].kind != "event"
             and not _home(m[2])
-            and _as_place(text, m[0], m[1], span)
+            and as_place(text, m[0], m[1], span)
         ]
         here = _most_specific(here)
         if not here:
@@ -388,99 +388,3 @@ def _one_per_place(stops: list[StopX]) -> list[StopX]:
             for o in kept
         )
     ]
-
-
-# --- the model's answer laid over the code's facts ------------------------------------------------
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\s\"'“”‘’「」.,]", "", text)
-
-
-def _place_key(stop: StopX) -> str:
-    return (stop.city or stop.region or stop.country or stop.place_ko).lower()
-
-
-def _same_person(a: str, b: str) -> bool:
-    a, b = strip_title(a), strip_title(b)
-    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
-
-
-def _visit_at(numbered: Numbered, place_ko: str) -> bool:
-    """A sentence names the place outside quotations and says someone went, met or took part
-    there: a market a leader talks about, or a show where a vision was once unveiled, is no stop."""
-    text = numbered.text
-    at = text.find(place_ko)
-    while at >= 0:
-        span = next(((a, b) for a, b in numbered.sentences if a <= at < b), None)
-        if (
-            span
-            and not _inside_quote(numbered, at)
-            and _as_place(text, at, at + len(place_ko), span)
-            and _VISIT.search(text[span[0] : span[1]])
-        ):
-            return True
-        at = text.find(place_ko, at + 1)
-    return False
-
-
-def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -> ChunkExtraction:
-    """Code's facts with the model's English laid over them, plus what the model found beyond them
-    that passes code's checks. Code decides names, places, dates and quotes; the model words."""
-    leaders = list(code.leaders)
-    for lx in model.leaders:
-        same = next((i for i, x in enumerate(leaders) if x.name_ko == strip_title(lx.name_ko)), None)
-        if same is None:
-            leaders.append(lx)
-        else:
-            leaders[same] = lx.model_copy(update={"name_ko": leaders[same].name_ko})
-    stops = []
-    used: set[int] = set()
-    for s in code.stops:
-        i = next(
-            (
-                i
-                for i, m in enumerate(model.stops)
-                if i not in used and _same_person(m.leader_ko, s.leader_ko) and _place_key(m) == _place_key(s)
-            ),
-            None,
-        )
-        if i is None:
-            stops.append(s)
-            continue
-        used.add(i)
-        m = model.stops[i]
-        people = list(s.people_met) + [
-            p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}
-        ]
-        stops.append(s.model_copy(update={
-            "place_ko": m.place_ko,  # the mention the model pointed at: one site for both
-            "organisation": m.organisation, "purpose": m.purpose, "people_met": people[:6],
-            "status": s.status if s.status != "unknown" else m.status,
-            "date_text": m.date_text or s.date_text,  # the model points at the dating sentence
-            "date_applies_to": m.date_applies_to if m.date_text else s.date_applies_to,
-        }))  # fmt: skip
-    visited = {_place_key(s) for s in code.stops}  # a place code saw visited: others may be there too
-    for i, m in enumerate(model.stops):
-        if i not in used and (_visit_at(numbered, m.place_ko) or _place_key(m) in visited):
-            stops.append(m)
-    statements = []
-    taken: set[int] = set()
-    for q in code.statements:
-        key = _squash(q.quote_ko)
-        i = next(
-            (
-                i
-                for i, m in enumerate(model.statements)
-                if i not in taken and (key in _squash(m.quote_ko) or _squash(m.quote_ko) in key)
-            ),
-            None,
-        )
-        if i is None:
-            statements.append(q)
-            continue
-        taken.add(i)
-        said = model.statements[i]
-        statements.append(q.model_copy(update={"quote_en": said.quote_en, "topic": said.topic}))
-    statements += [m for i, m in enumerate(model.statements) if i not in taken]
-    return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

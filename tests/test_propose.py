@@ -6,11 +6,12 @@ Made-up text in the shape of Korean and English news chunks, in our own words.
 from __future__ import annotations
 
 from briefing.chunk import chunk_article
+from briefing.combine import combine
 from briefing.extract import known_before
 from briefing.glossary import default_glossary
 from briefing.models import Article, ArticleMeta, ChunkExtraction, PersonX, StatementX, StopX
 from briefing.pointing import number_chunk
-from briefing.propose import combine, people_named, propose
+from briefing.propose import people_named, propose
 
 TRIP = (
     "구광모 LG그룹 회장이 지난 3일부터 닷새간 미국과 캐나다를 방문했다고 LG가 9일 밝혔다. "

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..answers import ChunkPoints
 from ..cache import Cache
 from ..config import Settings
-from ..extract import facts_from
+from ..extract import facts_from, known_before
 from ..models import Article, BatchAnswer, BatchRequest, RunStats
 from ..pipeline import cost, extract_articles
 from ..pointing import number_chunk
@@ -290,7 +290,11 @@ def _extraction(
             return None
         points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
         chunks.append(
-            StoredChunk(chunk.start, chunk.end, facts_from(points, prompt, number_chunk(chunk.text)))
+            StoredChunk(
+                chunk.start,
+                chunk.end,
+                facts_from(points, prompt, number_chunk(chunk.text), known_before(chunk)),
+            )
         )
     return StoredExtraction(prompt.ref, settings.model, chunks, [])
 
