@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
-from .glossary import strip_title
-from .models import ChunkExtraction, StopX
-from .pointing import Numbered
+from .attribution import names_person
+from .backcheck import check_back
+from .glossary import TITLE_WORDS, default_glossary, strip_title
+from .models import ChunkExtraction, StatementX, StopX
+from .places import Place, default_gazetteer
+from .pointing import Numbered, place_mentions
 from .propose import VISIT, as_place, inside_quote
 
 
@@ -30,9 +33,15 @@ def _same_person(a: str, b: str) -> bool:
     return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
 
 
-def _visit_at(numbered: Numbered, place_ko: str) -> bool:
-    """A sentence names the place outside quotations and says someone went, met or took part
-    there: a market a leader talks about, or a show where a vision was once unveiled, is no stop."""
+def _english_forms(name_ko: str) -> list[str]:
+    entry = default_glossary().lookup(name_ko)
+    return [entry.en, *entry.variants] if entry else []
+
+
+def _visit_at(numbered: Numbered, place_ko: str, traveller: str) -> bool:
+    """A sentence names the place outside quotations, says someone went, met or took part there,
+    and is the traveller's: it names him, or it names nobody else. A market a leader talks about, a show where a vision was once unveiled, or a
+    university whose professors were invited is no stop of his."""
     text = numbered.text
     at = text.find(place_ko)
     while at >= 0:
@@ -41,11 +50,73 @@ def _visit_at(numbered: Numbered, place_ko: str) -> bool:
             span
             and not inside_quote(numbered, at)
             and as_place(text, at, at + len(place_ko), span)
-            and VISIT.search(text[span[0] : span[1]])
+            and VISIT.search(sentence := text[span[0] : span[1]])
+            and (names_person(sentence, traveller, _english_forms(traveller)) or not _PERSON.search(sentence))
         ):
             return True
         at = text.find(place_ko, at + 1)
     return False
+
+
+# Somebody named with a title in a sentence: "김병훈 CTO가", "한은정 상무가", "교수를".
+_PERSON = re.compile(rf"[가-힣]{{2,4}}\s*(?:{TITLE_WORDS})(?![가-힣])|교수|연구원들|professors?\b")
+_SAID = re.compile(
+    r"말했|강조했|밝혔|설명했|덧붙였|전했|당부했|주문했|언급했|역설했|제시했|강조하며|말하며|"
+    r"\b(?:said|says|told|added|noted|stressed|explained)\b"
+)
+
+
+def faithful(quote_ko: str, quote_en: str) -> bool:
+    """An English rendering that can stand for the Korean words: not much shorter than them, and
+    stating no number, date or person they do not (``backcheck``), nor a place they do not name."""
+    if not quote_en.strip() or len(quote_en) < 0.5 * len(re.sub(r"\s", "", quote_ko)):
+        return False
+    if check_back(quote_ko, quote_en, default_glossary()):
+        return False
+    places = default_gazetteer()
+    named = {m.place for m in places.mentions(quote_ko)}
+    return all(m.place in named for m in places.mentions(quote_en))
+
+
+def _worded(said: StatementX, others: list[StatementX]) -> StatementX:
+    """The model's statement with its English only where it is faithful and its own: one
+    rendering given to several different quotations is a loop, not a translation."""
+    loop = sum(
+        1 for o in others if o.quote_en == said.quote_en and _squash(o.quote_ko) != _squash(said.quote_ko)
+    )
+    if loop or not faithful(said.quote_ko, said.quote_en):
+        return said.model_copy(update={"quote_en": "", "topic": "general"})
+    return said
+
+
+def _together(numbered: Numbered, stop: StopX) -> bool:
+    """One sentence holds the stop's date words and names its place: that visit's own date."""
+    text, key = numbered.text, _place_key(stop)
+    return any(
+        stop.date_text in text[a:b]
+        and any(_place_key_of(p) == key for *_, p in place_mentions(default_gazetteer(), text, a, b))
+        for a, b in numbered.sentences
+        if stop.date_text
+    )
+
+
+def _place_key_of(place: Place) -> str:
+    return (place.city or place.region or place.country).lower()
+
+
+def _reported(numbered: Numbered, said: StatementX) -> bool:
+    """Reported speech: the sentence holding the words has a saying verb and names the speaker."""
+    text = numbered.text
+    at = text.find(said.quote_ko)
+    span = next(((a, b) for a, b in numbered.sentences if a <= at < b), None) if at >= 0 else None
+    if span is None:
+        return False
+    sentence = text[span[0] : span[1]]
+    speaker = strip_title(said.speaker_ko)
+    named = names_person(sentence, speaker, _english_forms(speaker)) or bool(
+        re.match(r"\s*(?:그는|그녀는|이어|He|She)\b", sentence)
+    )
+    return bool(_SAID.search(sentence)) and named
 
 
 def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -> ChunkExtraction:
@@ -84,10 +155,23 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             "date_text": m.date_text or s.date_text,  # the model points at the dating sentence
             "date_applies_to": m.date_applies_to if m.date_text else s.date_applies_to,
         }))  # fmt: skip
-    visited = {_place_key(s) for s in code.stops}  # a place code saw visited: others may be there too
+    extra = []
     for i, m in enumerate(model.stops):
-        if i not in used and (_visit_at(numbered, m.place_ko) or _place_key(m) in visited):
-            stops.append(m)
+        leader = strip_title(m.leader_ko)
+        if i in used or not leader:
+            continue
+        there = any(_same_person(leader, s.leader_ko) and _place_key(s) == _place_key(m) for s in code.stops)
+        if there and not _together(numbered, m):
+            continue  # code has him there already, with the text's date; another visit has its own
+        extra.append(m)
+    accepted = [m for m in extra if _visit_at(numbered, m.place_ko, strip_title(m.leader_ko))]
+    # at a place someone was seen visiting, the others the chunk names went along (attendees)
+    visited = {_place_key(s) for s in [*code.stops, *accepted]}
+    for m in extra:
+        leader = strip_title(m.leader_ko)
+        if m not in accepted and _place_key(m) in visited and names_person(numbered.text, leader, []):
+            accepted.append(m)
+    stops += accepted
     statements = []
     taken: set[int] = set()
     for q in code.statements:
@@ -104,7 +188,12 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             statements.append(q)
             continue
         taken.add(i)
-        said = model.statements[i]
+        said = _worded(model.statements[i], model.statements)
         statements.append(q.model_copy(update={"quote_en": said.quote_en, "topic": said.topic}))
-    statements += [m for i, m in enumerate(model.statements) if i not in taken]
+    for i, said in enumerate(model.statements):
+        if i in taken:
+            continue
+        if said.speech == "indirect" and not _reported(numbered, said):
+            continue  # a sentence of narration, not words anybody said
+        statements.append(_worded(said, model.statements))
     return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

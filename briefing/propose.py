@@ -47,7 +47,7 @@ VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
     r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
     r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
-    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|"
+    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|석상|무대|CES|IFA|MWC|다보스|"
     r"\b(?:visit|visited|visiting|visits|toured|tour|met|meets|attended|attend|attends|arrived|traveled|"
     r"travelled|trip|inspected|hosted|stopped|booth|briefing|conference|forum|summit|show|exhibition|"
     r"ceremony|keynote|speech|plant|factory|site|chaired|chairs|meeting|meetings|spent|held|holds|opened|"
