@@ -66,11 +66,19 @@ _SAID = re.compile(
 )
 
 
-def faithful(quote_ko: str, quote_en: str) -> bool:
+_NARRATED = re.compile(
+    r"(?:[A-Z][\w.&'-]*\s+){1,4}(?:explains|explained|says|said|stresses|stressed|emphasi[sz]es|notes|"
+    r"highlights|announces|states)\b"
+)
+
+
+def faithful(quote_ko: str, quote_en: str, direct: bool = True) -> bool:
     """An English rendering that can stand for the Korean words: not much shorter than them, and
     stating no number, date or person they do not (``backcheck``), nor a place they do not name."""
-    if not quote_en.strip() or len(quote_en) < 0.5 * len(re.sub(r"\s", "", quote_ko)):
+    if not quote_en.strip() or len(quote_en) < 0.8 * len(re.sub(r"\s", "", quote_ko)):
         return False
+    if direct and _NARRATED.match(quote_en):
+        return False  # "LG CEO explains that …": a summary of the quoted words, not their rendering
     if check_back(quote_ko, quote_en, default_glossary()):
         return False
     places = default_gazetteer()
@@ -84,7 +92,7 @@ def _worded(said: StatementX, others: list[StatementX]) -> StatementX:
     loop = sum(
         1 for o in others if o.quote_en == said.quote_en and _squash(o.quote_ko) != _squash(said.quote_ko)
     )
-    if loop or not faithful(said.quote_ko, said.quote_en):
+    if loop or not faithful(said.quote_ko, said.quote_en, said.speech == "direct"):
         return said.model_copy(update={"quote_en": "", "topic": "general"})
     return said
 
@@ -98,6 +106,16 @@ def _together(numbered: Numbered, stop: StopX) -> bool:
         for a, b in numbered.sentences
         if stop.date_text
     )
+
+
+def _elsewhere(numbered: Numbered, stop: StopX) -> bool:
+    """The stop's date words stand only in sentences about other places: another visit's date."""
+    text, key = numbered.text, _place_key(stop)
+    dated = [(a, b) for a, b in numbered.sentences if stop.date_text and stop.date_text in text[a:b]]
+    places = [
+        {_place_key_of(p) for *_, p in place_mentions(default_gazetteer(), text, a, b)} for a, b in dated
+    ]
+    return bool(places) and all(named and key not in named for named in places)
 
 
 def _place_key_of(place: Place) -> str:
@@ -145,6 +163,8 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             continue
         used.add(i)
         m = model.stops[i]
+        if m.date_text and _elsewhere(numbered, m):
+            m = m.model_copy(update={"date_text": None})  # code's date, not another place's
         people = list(s.people_met) + [
             p for p in m.people_met if p.name_ko not in {x.name_ko for x in s.people_met}
         ]
@@ -163,6 +183,8 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
         there = any(_same_person(leader, s.leader_ko) and _place_key(s) == _place_key(m) for s in code.stops)
         if there and not _together(numbered, m):
             continue  # code has him there already, with the text's date; another visit has its own
+        if m.date_text and _elsewhere(numbered, m):
+            m = m.model_copy(update={"date_text": None})  # a date from a sentence about elsewhere
         extra.append(m)
     accepted = [m for m in extra if _visit_at(numbered, m.place_ko, strip_title(m.leader_ko))]
     # at a place someone was seen visiting, the others the chunk names went along (attendees)
@@ -195,5 +217,8 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
             continue
         if said.speech == "indirect" and not _reported(numbered, said):
             continue  # a sentence of narration, not words anybody said
-        statements.append(_worded(said, model.statements))
+        worded = _worded(said, model.statements)
+        if said.speech == "indirect" and not worded.quote_en:
+            continue  # reported words with no faithful English say nothing on an English page
+        statements.append(worded)
     return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

@@ -6,6 +6,7 @@ Unknown Korean names are romanised (Revised Romanization, surname conventions) a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -262,8 +263,14 @@ def _latin_key(name: str) -> str:
 
 def _latin_in(text: str, form: str) -> bool:
     """An English name form in English text, as whole words ("Koo Kwang-mo", "Koo")."""
+    pattern = _latin_pattern(form)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin_pattern(form: str) -> re.Pattern[str] | None:
     words = [re.escape(w) for w in re.split(r"[\s-]+", form) if w]
-    return bool(words) and re.search(r"(?<![\w-])" + r"[\s-]?".join(words) + r"(?![\w-])", text) is not None
+    return re.compile(r"(?<![\w-])" + r"[\s-]?".join(words) + r"(?![\w-])") if words else None
 
 
 @cache

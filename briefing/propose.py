@@ -12,6 +12,7 @@ the model answers, the facts stand; a weak model makes the briefing shorter, nev
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
     r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
     r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
-    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|석상|무대|CES|IFA|MWC|다보스|"
+    r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|석상|무대|"
     r"\b(?:visit|visited|visiting|visits|toured|tour|met|meets|attended|attend|attends|arrived|traveled|"
     r"travelled|trip|inspected|hosted|stopped|booth|briefing|conference|forum|summit|show|exhibition|"
     r"ceremony|keynote|speech|plant|factory|site|chaired|chairs|meeting|meetings|spent|held|holds|opened|"
@@ -150,14 +151,17 @@ class _Ref:
     person: Person
 
 
+@functools.lru_cache(maxsize=2048)
+def _forms_pattern(name: str, english: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?<![가-힣A-Za-z])(?:{f})" for f in forms(name, english)))
+
+
 def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) -> list[_Ref]:
     """Mentions of ``people`` inside ``text[span]`` (full names, surname and title, English forms)."""
     refs = []
-    piece = text[span[0] : span[1]]
     for p in people:
-        for form in forms(p.ko, p.english):
-            for m in re.finditer(r"(?<![가-힣A-Za-z])" + form, piece):
-                refs.append(_Ref(span[0] + m.start(), span[0] + m.end(), p))
+        for m in _forms_pattern(p.ko, p.english).finditer(text, span[0], span[1]):
+            refs.append(_Ref(m.start(), m.end(), p))
     return sorted(refs, key=lambda r: r.start)
 
 
@@ -227,13 +231,12 @@ def propose(
     text = numbered.text
     people = people_named(context + "\n" + text, glossary)
     leaders = [p for p in people if p.leader]
-    named_here = {p.ko for p in people_named(text, glossary)} | {
-        p.ko for p in leaders if _subject_refs(text, (0, len(text)), [p])
-    }
+    named_here = {p.ko for p in leaders if _forms_pattern(p.ko, p.english).search(text)}
     out_leaders = [
         LeaderX(name_ko=p.ko, name_en=None, title=None, company=None) for p in leaders if p.ko in named_here
     ]
     stops: list[StopX] = []
+    chunk_places = place_mentions(gazetteer, text, 0, len(text))  # once: the gazetteer is costly
     last_subject: Person | None = None
     last_event: tuple[tuple[int, int, Place], str] | None = None
     for _n, span in enumerate(numbered.sentences, 1):
@@ -251,7 +254,8 @@ def propose(
             last_subject = subject
         places_here = [
             m
-            for m in place_mentions(gazetteer, text, *span)
+            for m in chunk_places
+            if span[0] <= m[0] < span[1]
             if not inside_quote(numbered, m[0])
             and m[2].kind != "event"
             and not _home(m[2])
@@ -284,7 +288,8 @@ def propose(
         ]
         here = [
             m
-            for m in place_mentions(gazetteer, text, *span)
+            for m in chunk_places
+            if span[0] <= m[0] < span[1]
             if not inside_quote(numbered, m[0])
             and m[2].kind != "event"
             and not _home(m[2])

@@ -150,3 +150,57 @@ def test_combine_keeps_what_a_strong_model_found_beyond_code_when_the_text_says_
     )
     both = combine(propose(numbered), model, numbered)
     assert [(s.city, s.purpose) for s in both.stops] == [("Berlin", "IFA visit")]
+
+
+def test_a_rendering_that_is_no_translation_of_the_quote_is_not_shown() -> None:
+    from briefing.combine import faithful
+
+    ko = "글로벌 소비자 7000억 시간의 사용 데이터가 우리의 무기"
+    assert faithful(ko, "Usage data from 700 billion hours of global consumers is our weapon.")
+    assert not faithful(ko, "Data is a weapon.")  # far shorter than the words
+    assert not faithful(ko, "Usage data from 7000 billion hours of consumers is our weapon.")  # a number
+    assert not faithful(ko, "Our weapon is the usage data we gathered in Toronto from consumers.")  # a place
+    assert not faithful(ko, "LG CEO explains that usage data from consumers is the company's weapon.")
+
+
+def test_the_model_s_statements_need_words_said_and_their_own_english() -> None:
+    text = (
+        "조주완 LG전자 사장은 8일 베를린을 찾았다. 베를린은 유럽 가전 시장의 중심지다. "
+        '조 사장은 "유럽 고객의 눈높이에 맞춘 제품으로 승부하겠다"고 말했다.'
+    )
+    numbered = number_chunk(text)
+
+    def said(words: str, english: str, speech: str = "indirect") -> StatementX:
+        return StatementX.model_validate(
+            {
+                "speaker_ko": "조주완",
+                "quote_ko": words,
+                "quote_en": english,
+                "topic": "markets",
+                "speech": speech,
+            }
+        )
+
+    loop = "He will win over European customers with products made for them."
+    model = ChunkExtraction(
+        leaders=[], stops=[], figures=[],
+        statements=[
+            said("유럽 고객의 눈높이에 맞춘 제품으로 승부하겠다", loop, "direct"),
+            said("베를린은 유럽 가전 시장의 중심지다", loop),  # narration, and the same English again
+        ],
+    )  # fmt: skip
+    both = combine(propose(numbered), model, numbered)
+    assert [(s.quote_ko, s.quote_en) for s in both.statements] == [
+        ("유럽 고객의 눈높이에 맞춘 제품으로 승부하겠다", "")  # one rendering for two quotes: a loop
+    ]
+
+
+def test_a_date_the_model_took_from_a_sentence_about_another_place_is_dropped() -> None:
+    text = "구광모 LG그룹 회장은 3일 바르샤바에서 총리를 만났다. 구 회장은 브로츠와프 공장도 둘러봤다."
+    numbered = number_chunk(text)
+    model = ChunkExtraction(
+        leaders=[], statements=[], figures=[],
+        stops=[_stop("구광모", "브로츠와프", "Wrocław", date_text="3일", purpose="plant tour")],
+    )  # fmt: skip
+    wroclaw = next(s for s in combine(propose(numbered), model, numbered).stops if s.city == "Wrocław")
+    assert wroclaw.date_text is None and wroclaw.purpose == "plant tour"
