@@ -109,13 +109,15 @@ def _together(numbered: Numbered, stop: StopX) -> bool:
 
 
 def _elsewhere(numbered: Numbered, stop: StopX) -> bool:
-    """The stop's date words stand only in sentences about other places: another visit's date."""
-    text, key = numbered.text, _place_key(stop)
+    """The stop's date words stand only in sentences about other places: another visit's date.
+    (A sentence naming the stop's country or region is about it: "a trip to the United States".)"""
+    text = numbered.text
+    own = {x.lower() for x in (stop.city, stop.region, stop.country) if x}
     dated = [(a, b) for a, b in numbered.sentences if stop.date_text and stop.date_text in text[a:b]]
     places = [
         {_place_key_of(p) for *_, p in place_mentions(default_gazetteer(), text, a, b)} for a, b in dated
     ]
-    return bool(places) and all(named and key not in named for named in places)
+    return bool(places) and all(named and not named & own for named in places)
 
 
 def _place_key_of(place: Place) -> str:
