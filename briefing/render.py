@@ -140,17 +140,23 @@ def build_view(data: BriefingData) -> dict[str, Any]:
     undated = []
     for leader in leaders:
         tasks = []
+        places: list[str] = []  # one entry per leader: "Koo Kwang-mo: Noida, Dubai"
         for s in merged.stops:
             if s.leader_ko != leader.name_ko:
                 continue
             if s.dates.start is None:
-                undated.append(f"{leader.name_en}: {s.place} ({s.dates.display()})")
+                when = s.dates.display()
+                label = (s.city or s.place) + (f" ({when})" if when != "not stated" else "")
+                if label not in places:
+                    places.append(label)
                 continue
             days = ((s.dates.end or s.dates.start) - s.dates.start).days + 1
             label = (s.city or s.place) + (" (trip period)" if s.date_applies_to == "trip" else "")
             tasks.append(f"{mermaid_label(label)} :{s.dates.start.isoformat()}, {days}d")
         if tasks:
             gantt.append({"section": mermaid_label(leader.name_en), "tasks": tasks})
+        if places:
+            undated.append(f"{leader.name_en}: {', '.join(places)}")
 
     met: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}
