@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.backend import open_llm  # noqa: E402
 from briefing.config import Settings  # noqa: E402
+from briefing.pagecheck import hangul_outside_allowed, repeated_phrases  # noqa: E402
 from briefing.pipeline import run  # noqa: E402
 from briefing.render import render_markdown  # noqa: E402
 
@@ -153,35 +153,6 @@ def main() -> None:
         print(f"  {'met ' if ok else 'MISS'}  {name}: {value}")
     for line in stray[:10]:
         print(f"  stray Hangul: {line[:100]}")
-
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
-def hangul_outside_allowed(page: str) -> list[str]:
-    """Lines of the briefing with Hangul that is not a Korean original, a source line, a name's
-    Korean form in parentheses, or the method and warnings at the end."""
-    body = page.split("## Sources")[0]
-    out = []
-    for line in body.splitlines():
-        if "원문:" in line:
-            continue
-        line = re.sub(r"\([^()]*[\uac00-\ud7a3][^()]*\)", "", line)
-        if _HANGUL.search(line):
-            out.append(line.strip())
-    return out
-
-
-def repeated_phrases(page: str) -> list[str]:
-    """A phrase of four or more words said twice in one table cell or line."""
-    found = []
-    for line in page.splitlines():
-        for cell in line.split("|"):
-            words = cell.split()
-            grams = [" ".join(words[i : i + 4]) for i in range(len(words) - 3)]
-            if len(grams) != len(set(grams)):
-                found.append(cell.strip())
-    return found
 
 
 if __name__ == "__main__":
