@@ -1,5 +1,6 @@
 """The executive summary checked against the merged facts: every name, place and date a sentence
-states must be one of them; a sentence that is not is dropped, with a warning.
+states must be one of them; a sentence that is not, or that says a four-word phrase twice (a
+small model's loop), is dropped, with a warning; a bullet said twice is kept once.
 
 The summary is the one part of the page the model writes freely, so code reads it back: month and
 day words and ISO dates must fall inside a stop's dates (or name a month or year one touches),
@@ -134,6 +135,15 @@ def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gaz
     return None
 
 
+def _loop(sentence: str) -> str | None:
+    """A phrase of four words said twice in one sentence: a loop, or a comparison so mechanical
+    ("X's visits were focused on …, while Y's visits were focused on …") that it says little."""
+    words = re.findall(r"[\w'’-]+", sentence.lower())
+    grams = [" ".join(words[i : i + 4]) for i in range(len(words) - 3)]
+    repeated = next((g for i, g in enumerate(grams) if g in grams[:i]), None)
+    return f"the phrase {repeated!r} twice" if repeated else None
+
+
 def check_summary(
     synthesis: Synthesis, merged: MergedData, glossary: Glossary, gazetteer: Gazetteer
 ) -> tuple[Synthesis, list[str]]:
@@ -147,14 +157,13 @@ def check_summary(
         for line in lines:
             kept = []
             for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip()):
-                why = unsupported(sentence, facts, glossary, gazetteer)
+                missing = unsupported(sentence, facts, glossary, gazetteer)
+                why = f"{missing} is not in the facts" if missing else _loop(sentence)
                 if why is None:
                     kept.append(sentence)
                 else:
-                    warnings.append(
-                        f"executive {part}: a sentence dropped: {why} is not in the facts ({sentence[:60]!r})"
-                    )
-            if kept:
+                    warnings.append(f"executive {part}: a sentence dropped: {why} ({sentence[:60]!r})")
+            if kept and " ".join(kept) not in out:  # a bullet said twice is said once
                 out.append(" ".join(kept))
         return out
 

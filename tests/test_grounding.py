@@ -64,3 +64,11 @@ def test_a_directory_person_or_romanised_name_not_in_the_facts_is_dropped() -> N
 def test_only_the_offending_sentence_of_a_bullet_goes() -> None:
     summary, _ = check("William Cho toured Cupertino. He then flew to Tokyo.")
     assert summary == ["William Cho toured Cupertino."]
+
+
+def test_a_sentence_saying_a_phrase_twice_is_dropped_and_a_bullet_said_twice_kept_once() -> None:
+    loop = "William Cho's visits were focused on AI, while his visits were focused on AI talent."
+    good = "William Cho toured Cupertino."
+    summary, warnings = check(good, loop, good)
+    assert summary == [good]
+    assert "'visits were focused on' twice" in warnings[0]
