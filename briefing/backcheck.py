@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from .glossary import _SURNAME_FORMS, _SURNAMES, TITLE_WORDS, Entry, Glossary, name_pattern
@@ -39,10 +40,28 @@ def surname_en(entry: Entry) -> str | None:
     return next((w for w in re.split(r"[\s]+", entry.en) if w.lower().strip(".") in forms), None)
 
 
-def prefill(ko: str, glossary: Glossary) -> str:
+def named_in(ko: str, glossary: Glossary, cast: Sequence[Entry] = ()) -> list[Entry]:
+    """The directory people a Korean paragraph names: in full, or (``cast``: the article's
+    directory people) by surname and title, "구 회장", when one of the cast has that surname."""
+    named = list(glossary.people_in(ko))
+    for e in cast:
+        if e in named or not re.fullmatch(r"[가-힣]{2,4}", e.ko):
+            continue
+        if sum(1 for c in cast if c.ko[:1] == e.ko[:1]) == 1 and _short_form(e.ko).search(ko):
+            named.append(e)
+    return named
+
+
+def _short_form(name_ko: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![가-힣A-Za-z]){re.escape(name_ko[0])}\s?(?=(?:{TITLE_WORDS})(?:[은는이가의을를과와도께]|[^가-힣]|$))"
+    )
+
+
+def prefill(ko: str, glossary: Glossary, cast: Sequence[Entry] = ()) -> str:
     """``ko`` with the directory people it names written in their official English forms: full
     names ("조주완" → "William Cho") and surname-and-title forms ("조 사장" → "Cho 사장")."""
-    people = glossary.people_in(ko)
+    people = named_in(ko, glossary, cast)
     out = ko
     for e in people:
         if not re.search(r"[가-힣]", e.ko):
@@ -52,11 +71,7 @@ def prefill(ko: str, glossary: Glossary) -> str:
         surname = surname_en(e)
         same = [p for p in people if p.ko[:1] == e.ko[:1]]
         if surname and len(same) == 1 and re.fullmatch(r"[가-힣]{2,4}", e.ko):
-            out = re.sub(
-                rf"(?<![가-힣A-Za-z]){re.escape(e.ko[0])}\s?(?=(?:{TITLE_WORDS})(?:[은는이가의을를과와도께]|[^가-힣]|$))",
-                surname + " ",
-                out,
-            )
+            out = _short_form(e.ko).sub(surname + " ", out)
     return out
 
 
@@ -69,7 +84,9 @@ def _months_allowed(ko: str, published: dt.date | None) -> set[int]:
     return months
 
 
-def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None = None) -> list[str]:
+def check_back(
+    ko: str, en: str, glossary: Glossary, published: dt.date | None = None, cast: Sequence[Entry] = ()
+) -> list[str]:
     """What the English states that its Korean paragraph does not: numbers, days, months and
     people. Each is one issue line."""
     issues: list[str] = []
@@ -97,7 +114,7 @@ def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None =
         if re.fullmatch(r"[a-z]+", n.text.lower()):
             continue  # "one", "first": words, not figures the Korean must hold
         issues.append(f"number: {n.text!r} is not in the Korean")
-    named = glossary.people_in(ko)
+    named = named_in(ko, glossary, cast)
     for e in glossary.people_in(en):
         if e not in named:
             issues.append(f"name: {e.en} is not named in the Korean")
@@ -109,12 +126,12 @@ def check_back(ko: str, en: str, glossary: Glossary, published: dt.date | None =
     return issues
 
 
-def put_right(ko: str, en: str, glossary: Glossary) -> tuple[str, list[str]]:
+def put_right(ko: str, en: str, glossary: Glossary, cast: Sequence[Entry] = ()) -> tuple[str, list[str]]:
     """Directory names the translation got wrong, replaced by their official forms: a directory
     person the Korean does not name, or a name-like phrase with a person's surname that is not
     their form, becomes the paragraph's one directory person of that surname. Returns the text and
     what was changed."""
-    named = glossary.people_in(ko)
+    named = named_in(ko, glossary, cast)
     changes: list[str] = []
     for e in glossary.people_in(en):
         if e in named:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .backcheck import check_back, prefill, put_right
 from .chunk import chunk_paragraphs
 from .concurrency import map_ordered
 from .errors import CallFailed
-from .glossary import Glossary, romanise_name
+from .glossary import Entry, Glossary, romanise_name
 from .llm import LLM, schema_hint
 from .models import Article, Chunk, TranslatedArticle, TranslatedParagraph, TranslationX
 from .numbers import format_value, missing_numbers
@@ -49,7 +49,8 @@ def _render(
     with_title: bool,
 ) -> RenderedPrompt:
     # code does the model's hard part first: directory people already in their English forms
-    numbered = "\n\n".join(f"[{i}] {prefill(p, glossary)}" for i, p in enumerate(paragraphs, 1))
+    cast = glossary.people_in(article.text)  # "조 사장" in a later paragraph is the article's 조주완
+    numbered = "\n\n".join(f"[{i}] {prefill(p, glossary, cast)}" for i, p in enumerate(paragraphs, 1))
     after_start = chunk.end + 2
     after = article.text[after_start:].split("\n\n", 1)[0] if after_start < len(article.text) else ""
     return prompt.render(
@@ -99,14 +100,14 @@ def _translate_chunk(
 
 
 def check_paragraph(
-    ko: str, en: str, glossary: Glossary, published: dt.date | None = None
+    ko: str, en: str, glossary: Glossary, published: dt.date | None = None, cast: Sequence[Entry] = ()
 ) -> tuple[str, list[str]]:
     """Enforce the glossary, put wrong directory names right, and check both directions: what the
     Korean states must be in the English (names, numbers, quotations), and what the English states
     must come from the Korean (numbers, days, months, people). Returns the fixed text and the issues."""
     en, _ = glossary.enforce_terms(en)
-    en, _changed = put_right(ko, en, glossary)
-    issues: list[str] = check_back(ko, en, glossary, published)
+    en, _changed = put_right(ko, en, glossary, cast)
+    issues: list[str] = check_back(ko, en, glossary, published, cast)
     for entry in glossary.entries:
         if entry.ko in ko and entry.en.lower() not in en.lower():
             issues.append(f"glossary: {entry.ko} should read “{entry.en}”")
@@ -136,6 +137,7 @@ def translate_article(
         return out
 
     outs = map_ordered(one, chunks, concurrency)
+    cast = glossary.people_in(article.text)
     paragraphs: list[TranslatedParagraph] = []
     title_en = None
     for out in outs:
@@ -156,7 +158,7 @@ def translate_article(
                     )
                 )
             else:
-                fixed, issues = check_paragraph(ko, en, glossary, article.meta.published)
+                fixed, issues = check_paragraph(ko, en, glossary, article.meta.published, cast)
                 paragraphs.append(
                     TranslatedParagraph(
                         index=index, start=pos, end=pos + len(ko), ko=ko, en=fixed, issues=issues

@@ -50,3 +50,13 @@ def test_wrong_forms_of_the_paragraphs_directory_person_are_put_right() -> None:
     # a title and a surname is how English writes a second mention: left alone
     kept = 'William Cho met investors. "AI is an opportunity," CEO Cho said.'
     assert put_right(KO, kept, G)[0] == kept
+
+
+def test_a_surname_and_title_is_the_articles_directory_person() -> None:
+    cast = G.people_in("조주완 LG전자 사장이 미국을 찾았다.")
+    ko = '조 사장은 "AI가 기회"라고 말했다.'
+    assert prefill(ko, G, cast).startswith("Cho 사장은")
+    # "William Cho" for "조 사장" is no stranger; "Jo Cho" is put right
+    assert check_back(ko, '"AI is an opportunity," William Cho said.', G, MAY, cast) == []
+    fixed, _ = put_right(ko, '"AI is an opportunity," Jo Cho said.', G, cast)
+    assert fixed == '"AI is an opportunity," William Cho said.'
