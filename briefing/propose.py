@@ -286,16 +286,7 @@ def propose(
             for r in refs
             if r.person is not subject and r.person.leader and _ALONG.match(text[r.end : r.end + 40])
         ]
-        here = [
-            m
-            for m in chunk_places
-            if span[0] <= m[0] < span[1]
-            if not inside_quote(numbered, m[0])
-            and m[2].kind != "event"
-            and not _home(m[2])
-            and as_place(text, m[0], m[1], span)
-        ]
-        here = _most_specific(here)
+        here = _most_specific(places_here)
         if not here:
             continue
         met = [
