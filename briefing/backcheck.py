@@ -19,12 +19,13 @@ from decimal import Decimal
 from .glossary import _SURNAME_FORMS, _SURNAMES, TITLE_WORDS, Entry, Glossary, name_pattern
 from .numbers import english_numbers, korean_numbers
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_MONTHS["sept"] = 9
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# English month words and abbreviations → month number; the summary check reads the same table.
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+MONTHS["sept"] = 9
+MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _EN_DATE = re.compile(
-    rf"\b({_MONTH})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?)?\b", re.IGNORECASE
+    rf"\b({MONTH_WORDS})\.?(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?)?\b", re.IGNORECASE
 )
 _KO_MONTH = re.compile(r"(\d{1,2})\s*월")
 _KO_DAY = re.compile(r"(\d{1,2})\s*일")
@@ -101,7 +102,7 @@ def check_back(
             continue  # "may", "march": verbs; a month is capitalised
         if word == "May" and m[2] is None and not _KO_MONTH.search(ko):
             continue  # "May" opening a sentence as the verb
-        if _MONTHS[word.lower()] not in months:
+        if MONTHS[word.lower()] not in months:
             issues.append(f"date: {m[0]!r} is not in the Korean")
             continue
         for day in filter(None, (m[2], m[3])):

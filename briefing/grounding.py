@@ -11,22 +11,20 @@ facts. Pure: no model call.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
 
+from .backcheck import MONTH_WORDS, MONTHS
 from .glossary import Glossary
 from .models import MergedData, Synthesis
 from .places import Gazetteer
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
-_MONTHS["sept"] = 9
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\b", re.I)
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b", re.I)
-_MONTH_ONLY = re.compile(rf"\b({_MONTH})\b(?!\.?\s+\d)", re.I)
+_MONTH_DAY = re.compile(
+    rf"\b({MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\b", re.I
+)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({MONTH_WORDS})\b", re.I)
+_MONTH_ONLY = re.compile(rf"\b({MONTH_WORDS})\b(?!\.?\s+\d)", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _ROMANISED = re.compile(r"\b[A-Z][a-z]{1,5} [A-Z][a-z]+-[a-z]+\b")  # "Kim Byoung-hoon": a Korean name
@@ -96,14 +94,14 @@ def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gaz
     for m in _MONTH_DAY.finditer(sentence):
         if not m[1][0].isupper():
             continue  # "may", "march": verbs; a month is capitalised
-        month = _MONTHS[m[1].lower()]
+        month = MONTHS[m[1].lower()]
         for day in filter(None, (m[2], m[3])):
             if not facts.has_day(month, int(day)):
                 return f"the date {m[0]!r}"
     for m in _DAY_MONTH.finditer(sentence):
         if not m[2][0].isupper():
             continue
-        if not facts.has_day(_MONTHS[m[2].lower()], int(m[1])):
+        if not facts.has_day(MONTHS[m[2].lower()], int(m[1])):
             return f"the date {m[0]!r}"
     for m in _ISO.finditer(sentence):
         y, mo, d = (int(x) for x in m.groups())
@@ -112,7 +110,7 @@ def unsupported(sentence: str, facts: _Facts, glossary: Glossary, gazetteer: Gaz
     for m in _MONTH_ONLY.finditer(sentence):
         if not m[1][0].isupper():
             continue  # the verb "may", the verb "march"
-        if not facts.has_month(_MONTHS[m[1].lower()]):
+        if not facts.has_month(MONTHS[m[1].lower()]):
             return f"the month {m[1]!r}"
     for m in _YEAR.finditer(sentence):
         if int(m[1]) not in facts.years:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .attribution import forms, speakers_of, titled_people
 from .datewords import date_words
-from .glossary import Glossary, default_glossary, strip_title
+from .glossary import _SURNAMES, Glossary, default_glossary, strip_title
 from .models import ChunkExtraction, LeaderX, PersonX, StatementX, StopX
 from .places import Gazetteer, Place, default_gazetteer
 from .pointing import Numbered, place_mentions
@@ -139,8 +139,6 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
 
 
 def _korean_name(name: str) -> bool:
-    from .glossary import _SURNAMES
-
     return bool(re.fullmatch(r"[가-힣]{2,4}", name)) and name[0] in _SURNAMES
 
 
