@@ -68,8 +68,10 @@ class Name:
     company: str | None = None
 
 
+# Titles a company's executive holds; the rest of the title words are public office and address.
+CORPORATE_TITLES = "회장|부회장|사장|부사장|대표|대표이사|전무|상무|본부장|원장|센터장|법인장|최고경영자|CEO|CTO|CHO|CFO|COO|CSAI"
 _TITLE_WORDS = (
-    "회장|부회장|사장|부사장|대표|대표이사|전무|상무|본부장|원장|센터장|법인장|최고경영자|CEO|CTO|CHO|CFO|COO|CSAI|"
+    CORPORATE_TITLES + "|"
     "대통령|부통령|총리|부총리|장관|차관|차관보|국장|주지사|부지사|지사|시장|부시장|군수|대사|총영사|영사|"
     "의원|상원의원|하원의원|위원장|의장|총재|청장|국왕|왕세자|회장님|씨"
 )

@@ -20,8 +20,10 @@ Kind = Literal["venue", "district", "city", "event", "region", "country"]
 _SPECIFIC: dict[str, int] = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
 _HANGUL = re.compile(r"[가-힣]")
 # Administrative suffixes: "조지아주" is a state even where the gazetteer only knows 조지아 the country.
+# A place's name at the head of an organisation's ("뉴욕대학교", "부산은행"): not where anyone is.
+_ORG_SUFFIX = re.compile(r"(?:대학교|대학원|대학|은행|일보|신문|방송|증권)")
 _ADMIN_SUFFIX = re.compile(
-    r"(?:주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)"
+    r"(?:카운티|주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)"
 )
 
 
@@ -139,6 +141,8 @@ class Gazetteer:
         if not _HANGUL.match(compact[x.start]):
             return True
         if _HANGUL.match(before) and not any(k.end == x.start for k in kept):
+            return False
+        if _ORG_SUFFIX.match(compact, x.end):
             return False
         return not (x.place.kind != "region" and _ADMIN_SUFFIX.match(compact, x.end))
 

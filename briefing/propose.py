@@ -17,43 +17,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .attribution import forms, speakers_of, titled_people
+from .attribution import forms, speakers_of
 from .datewords import date_words
-from .glossary import _SURNAMES, Glossary, default_glossary, strip_title
+from .glossary import Glossary, default_glossary
 from .models import ChunkExtraction, LeaderX, PersonX, StatementX, StopX
+from .people import Person, people_named
 from .places import Gazetteer, Place, default_gazetteer
 from .pointing import Numbered, place_mentions
 
-# Titles an LG executive holds (corporate, not public office); a name right before one of them,
-# with at most three words between (the company, the division), is an executive's.
-_EXEC = (
-    r"(?:부회장|회장|사장|부사장|전무|상무|대표이사|대표|[가-힣A-Za-z]{0,12}(?:본부장|원장|센터장|법인장|"
-    r"사업부장|연구소장|단장|실장)|최고[가-힣A-Za-z]{1,8}책임자|최고경영자|최고[A-Za-z가-힣]{0,4}과학자|"
-    r"CEO|CTO|CFO|CHO|COO|CSO|CDO|CSAI|CIO|CMO)"
-)
-_NAME_THEN_TITLE = re.compile(  # a lookahead: one candidate never hides the next ("찾아 김철수 연구소장")
-    rf"(?<![가-힣A-Za-z])(?=(?P<name>[가-힣]{{2,4}})\s+(?P<between>(?:[^\s\"“”.,]+\s+){{0,3}}?){_EXEC}"
-    r"(?:[\s(은는이가의을를과와도께,)]|$))"
-)
-_TITLE_THEN_NAME = re.compile(
-    rf"(?P<org>LG[가-힣A-Za-z&]*)\s+(?P<name>[가-힣]{{2,4}})\s*{_EXEC}(?=[\s(은는이가의을를과와도께,)]|$)"
-)
-# Words between a name and its title that say the person is not at LG.
-_OTHER_ORG = re.compile(
-    r"삼성|현대|SK|롯데|한화|포스코|GS|두산|CJ|네이버|카카오|KT|애플|구글|마이크로소프트|엔비디아|퀄컴|"
-    r"메르세데스|벤츠|BMW|도요타|테슬라|GM|포드|혼다|소니|파나소닉|정부|부처|부$|청$|위원회|협회|대학|대학교|은행"
-)
 # A sentence that says someone went, came, met or took part.
 VISIT = re.compile(
     r"방문|찾(?:았|아|은|는|을|기|고)|둘러|참석|참가|출장|순방|점검했|살폈|시찰|참관|만나|만났|면담|회동|"
-    r"도착|이동|머물|출국|향했|향한다|주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
+    r"도착|이동|머물|출국|향했|향한다|건너가|건너간|넘어가|넘어간|날아가|날아간|첫\s*삽|기념사진|기념촬영|"
+    r"주관|주재|개최|열린|열리|에서\s*연|현장경영|행보|일정|사업장|공장을|"
     r"간담회|기자회견|행사|박람회|전시회|전시장|부스|준공식|기공식|착공식|포럼|콘퍼런스|컨퍼런스|서밋|총회|"
     r"기조연설|연설|강연|회의|세미나|설명회|시상식|현장|출하식|가동식|개소식|준공|기공|착공|개막|오픈|석상|무대|"
     r"\b(?:visit|visited|visiting|visits|toured|tour|met|meets|attended|attend|attends|arrived|traveled|"
     r"travelled|trip|inspected|hosted|stopped|booth|briefing|conference|forum|summit|show|exhibition|"
     r"ceremony|keynote|speech|plant|factory|site|chaired|chairs|meeting|meetings|spent|held|holds|opened|"
     r"checking|checked|went|flew|headed|heading|heads|travel|travels|stop|stops|swing|tours|touring|"
-    r"inspect|inspects|look over|schedule|itinerary|will\s+(?:go|fly|head|meet|attend|host)|left for|leaves for)\b",
+    r"inspect|inspects|look over|schedule|itinerary|took\s+(?:him|her)\s+to|cover|covers|will\s+(?:go|fly|head|meet|attend|host)|left for|leaves for)\b",
     re.IGNORECASE,
 )
 _PLANNED = re.compile(
@@ -71,75 +54,12 @@ _ALONG = re.compile(
 _ATTENDED = re.compile(
     r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied"
 )
+# A leader named as the one a visitor met or was shown round by.
+_HOSTED = re.compile(
+    r"[^.\"“”]{0,60}?(?:과|와|을|를)\s*(?:만나|만났|면담|회동|접견|맞이|맞았|영접|환담)|[^.\"“”]{0,40}?의\s*안내"
+)
 _UNNAMED = re.compile(r"관계자|대변인|측은|측이|spokes(?:man|woman|person)|official said", re.IGNORECASE)
 _PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
-
-
-@dataclass(frozen=True)
-class Person:
-    """A person the chunk names: full Korean name, English forms, and whether an LG leader."""
-
-    ko: str
-    english: tuple[str, ...]
-    leader: bool
-
-
-# Nouns of business news that look like a surname and a given name.
-_NOT_NAMES = {
-    "양극재", "음극재", "이날", "이번", "이후", "방문", "신공장", "신사업", "전장", "장비", "조직", "정부", "한국",
-    "이사회", "임원", "사장단", "전무", "상무", "부문", "사업", "공장", "현장", "구매", "구성", "조사", "유럽",
-    "서밋", "포럼", "전시", "전략", "성장", "공감", "도약", "신년", "방한", "기조", "임직원", "고객", "시장",
-}  # fmt: skip
-_ORG_WORD = re.compile(
-    r"^(?:LG|엘지)|(?:본부|사업부|사업본부|연구원|연구소|센터|법인|그룹|전자|화학|솔루션|이노텍|"
-    r"디스플레이|유플러스|생활건강|부문|담당|실|팀|CNS|AI)(?:\(|$)"
-)
-
-
-def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = None) -> list[Person]:
-    """Everyone ``text`` names with a title: directory people (LG's unless their company is not),
-    LG executives by their title phrase, and others (ministers, partners) as not leaders."""
-    gazetteer = gazetteer or default_gazetteer()
-    found: dict[str, Person] = {}
-    others: set[str] = set()
-    for e in glossary.people_in(text):
-        companies = [r.company or "" for r in e.roles]
-        lg = not companies or any(c.startswith("LG") or c.startswith("DnO") for c in companies)
-        found[e.ko] = Person(e.ko, (e.en, *e.variants), lg and "AVEO" not in " ".join(companies))
-    for m in _TITLE_THEN_NAME.finditer(text):
-        name = m["name"]
-        if glossary.is_person_name(name) and name not in found and _korean_name(name):
-            found[name] = Person(name, (), True)
-    for m in _NAME_THEN_TITLE.finditer(text):
-        name, between = m["name"], m["between"] or ""
-        if name in found or not _korean_name(name) or not glossary.is_person_name(name):
-            continue
-        if re.search(r"(?:을|를|의|에|로|과|와|도|는)$", name) or name in _NOT_NAMES:
-            continue  # a word with its particle, or a noun, not a name
-        if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
-            others.add(name)
-            continue
-        if all(_ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()):
-            found[name] = Person(name, (), True)
-    for name in others:  # named once as another company's: not LG's, wherever else named bare
-        found[name] = Person(name, (), False)
-    for name in titled_people(text):  # everyone else the prose names with a title: not leaders
-        bare = strip_title(name)
-        if not bare or bare in found or (bare != name and bare.split()[0] in found):
-            continue  # "권봉석 사장": a title, not a second person
-        words = bare.split()
-        if len(words) > 1 and any(
-            re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words
-        ):
-            continue  # "가장 눈여겨본", "묻자": words of a clause, not a foreign name
-        if not (_korean_name(bare) or len(words) > 1) or bare in _NOT_NAMES:
-            continue
-        found.setdefault(bare, Person(bare, (), False))
-    return list(found.values())
-
-
-def _korean_name(name: str) -> bool:
-    return bool(re.fullmatch(r"[가-힣]{2,4}", name)) and name[0] in _SURNAMES
 
 
 @dataclass(frozen=True)
@@ -159,8 +79,17 @@ def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) ->
     refs = []
     for p in people:
         for m in _forms_pattern(p.ko, p.english).finditer(text, span[0], span[1]):
-            refs.append(_Ref(m.start(), m.end(), p))
+            lead = len(m[0]) - len(m[0].lstrip())  # "(?:Chairman)?\s*Koo" may start at a space
+            refs.append(_Ref(m.start() + lead, m.end(), p))
     return sorted(refs, key=lambda r: r.start)
+
+
+# After a country's name: its government or an official's post ("미국 재무부 장관"), not a place.
+_GOVERNMENT = re.compile(
+    r"\s*(?:정부|[가-힣]{1,4}부\s*(?:장관|차관)|재무부|국무부|상무부|국방부|대통령|총리|장관|의회|하원|상원|연방|"
+    r"대사|전국인민대표대회|공산당|국왕|왕세자|총영사)"
+)
+_PARENTHESES = re.compile(r"\([^()]{0,40}\)")
 
 
 def inside_quote(numbered: Numbered, pos: int) -> bool:
@@ -190,7 +119,15 @@ def _most_specific(mentions: list[tuple[int, int, Place]]) -> list[tuple[int, in
     generic venue placed elsewhere than the city the sentence names ("제주 롯데호텔" is in Jeju)."""
     rank = {"venue": 0, "district": 1, "city": 2, "event": 3, "region": 4, "country": 5}
     cities = {m[2].city for m in mentions if m[2].kind in ("city", "district") and m[2].city}
-    mentions = [m for m in mentions if m[2].kind != "venue" or not cities or m[2].city in cities]
+    regions = {m[2].region for m in mentions if m[2].kind == "region" and m[2].region}
+    mentions = [
+        m
+        for m in mentions
+        if m[2].kind != "venue"
+        or (not cities and not regions)
+        or m[2].city in cities
+        or (not cities and m[2].region in regions)
+    ]
     keep = []
     for a in mentions:
         pa = a[2]
@@ -237,17 +174,17 @@ def propose(
     chunk_places = place_mentions(gazetteer, text, 0, len(text))  # once: the gazetteer is costly
     last_subject: Person | None = None
     last_event: tuple[tuple[int, int, Place], str] | None = None
+    masked = _PARENTHESES.sub(lambda m: "·" * len(m[0]), text)  # "사장(왼쪽)과" is one word
+    names_at = [(r.start, r.end) for r in _subject_refs(text, (0, len(text)), people)]
     for _n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
         refs = [r for r in _subject_refs(text, span, people) if not inside_quote(numbered, r.start)]
-        subject = _subject(text, refs)
-        if subject is None and refs:
-            subject = None  # someone else is named: the sentence is not the last traveller's
-        elif subject is None and re.match(
-            r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|Then|Later|After that)\b)",
-            sentence,
-        ):
-            subject = last_subject
+        group = _subject(masked, refs)
+        subject = group[0] if group else None
+        if subject is None and not refs and _continues(masked[span[0] : span[1]]):
+            subject = last_subject  # "이어 …", "He then …", "지난 6일에는 인도로 넘어가 …"
+        elif subject is None and not refs and _subject_words(masked[span[0] : span[1]].split()[:2]):
+            last_subject = None  # "LG화학은 …": the company's sentence, nobody's trip goes on
         if subject is not None:
             last_subject = subject
         places_here = [
@@ -258,6 +195,8 @@ def propose(
             and m[2].kind != "event"
             and not _home(m[2])
             and as_place(text, m[0], m[1], span)
+            and not any(a <= m[0] < b for a, b in names_at)  # "이천국 대표" is not 이천
+            and not (m[2].kind == "country" and _GOVERNMENT.match(text, m[1]))
         ]
         if places_here and VISIT.search(sentence):
             last_event = (_most_specific(places_here)[-1], sentence)
@@ -277,13 +216,21 @@ def propose(
                 when = date_words(sentence) or date_words(said)
                 stops += [_stop(r.person.ko, text[start:end], place, when, "stop", [], _status(sentence))
                           for r in refs if r.person.leader]  # fmt: skip
+        if (subject is None or not subject.leader) and places_here and VISIT.search(sentence):
+            # "칼레니우스 회장은 LG트윈타워를 찾아 조주완 CEO 등 경영진과 만났다": the hosts were there
+            here = _most_specific(places_here)
+            hosts = [r.person for r in refs if r.person.leader and _HOSTED.match(masked, r.end)]
+            for p in dict.fromkeys(hosts):
+                (start, end, place), when = here[-1], date_words(sentence)
+                stops.append(_stop(p.ko, text[start:end], place, when, "stop", [], _status(sentence)))
         if subject is None or not subject.leader or not VISIT.search(sentence):
             continue
-        along = [
+        along = [p for p in group[1:] if p.leader] + [
             r.person
             for r in refs
-            if r.person is not subject and r.person.leader and _ALONG.match(text[r.end : r.end + 40])
+            if r.person not in group and r.person.leader and _ALONG.match(text[r.end : r.end + 40])
         ]
+        along = list(dict.fromkeys(along))
         here = _most_specific(places_here)
         if not here:
             continue
@@ -341,19 +288,52 @@ def _stop(
     })  # fmt: skip
 
 
-def _subject(text: str, refs: list[_Ref]) -> Person | None:
-    """The person the sentence is about: a mention followed (within a title) by 은/는/이/가."""
+def _subject(text: str, refs: list[_Ref]) -> list[Person]:
+    """Who the sentence is about: a mention followed (within a title) by 은/는/이/가/도, or several
+    joined by 과/와/및/commas before the marker ("오유성 전무와 김형식 부장이 … 찍고 있다"), the
+    LG leaders among them first. ``text`` has its parentheses masked (one word per title)."""
     for r in refs:
-        tail = text[r.end : r.end + 40]
-        m = re.match(r"\s*(?:\S+\s+){0,3}?\S*?(?:은|는|이|가)(?=\s|$)", tail)
-        joint = m is not None and any(re.search(r"(?:과|와|및)$", w) for w in m[0].split()[:-1])
-        if m and not re.search(r"[\"“”,.]", m[0]) and not _PUBLIC_OFFICE.search(m[0]) and not joint:
-            return r.person  # ("구 회장과 안 장관은" is not one man's sentence)
+        tail = text[r.end : r.end + 120]
+        m = re.match(r"\s*(?:\S+\s+){0,7}?\S*?(?:은|는|이|가|도)(?=\s|$)", tail)
+        if m and not re.search(r"[\"“”.]", m[0]):
+            words = m[0].split()
+            joint = any(re.search(r"(?:과|와|및|,)$", w) for w in words[:-1])
+            if joint:
+                end = r.end + m.end()
+                group = list(dict.fromkeys(x.person for x in refs if r.start <= x.start < end))
+                return sorted(group, key=lambda p: not p.leader)
+            if len(words) <= 4 and "," not in m[0] and not _PUBLIC_OFFICE.search(m[0]):
+                return [r.person]
         if re.match(r"[A-Za-z]", text[r.start]) and not re.search(
             r"\b(?:with|met|and|to|by|from|for|of)\s+(?:\w+\s+){0,4}$", text[max(0, r.start - 40) : r.start]
         ):
-            return r.person  # English: the first person named, not the object of "met" or "with"
-    return None
+            return [r.person]  # English: the first person named, not the object of "met" or "with"
+    return []
+
+
+_OPENER = re.compile(
+    r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|Then|Later|After that)\b)"
+)
+# Words that end like a subject but are not one: time and place topics, adnominal forms.
+_NOT_SUBJECT = re.compile(
+    r"(?:[어아나]가|에는|에선|서는|날은|때는|로는|부터는|까지는|같은|다른|있는|없는|하는|되는|새로운|"
+    r"많이|같이|높이|깊이|함께)$"
+)
+
+
+def _continues(sentence: str) -> bool:
+    """The sentence goes on with the last subject: it opens with "이어", "그는", "He", or (Korean)
+    names no subject of its own before its first visit word ("지난 6일에는 인도로 넘어가 …")."""
+    if _OPENER.match(sentence):
+        return True
+    if not re.search(r"[가-힣]", sentence):
+        return False  # English says its subject
+    visit = VISIT.search(sentence)
+    return not _subject_words(sentence[: visit.start() if visit else len(sentence)].split()[:10])
+
+
+def _subject_words(words: list[str]) -> bool:
+    return any(re.search(r"(?:은|는|이|가)$", w) and not _NOT_SUBJECT.search(w) for w in words)
 
 
 def _one_per_place(stops: list[StopX]) -> list[StopX]:
@@ -379,6 +359,7 @@ def _one_per_place(stops: list[StopX]) -> list[StopX]:
             and o.leader_ko == s.leader_ko
             and o.country == s.country
             and (o.city or (o.region and not s.region))
+            and (not s.region or o.region == s.region)  # Tennessee stays beside Silicon Valley
             for o in kept
         )
     ]

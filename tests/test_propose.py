@@ -10,8 +10,9 @@ from briefing.combine import combine
 from briefing.extract import known_before
 from briefing.glossary import default_glossary
 from briefing.models import Article, ArticleMeta, ChunkExtraction, PersonX, StatementX, StopX
+from briefing.people import people_named
 from briefing.pointing import number_chunk
-from briefing.propose import people_named, propose
+from briefing.propose import propose
 
 TRIP = (
     "구광모 LG그룹 회장이 지난 3일부터 닷새간 미국과 캐나다를 방문했다고 LG가 9일 밝혔다. "
@@ -45,8 +46,27 @@ def test_people_named_tells_lg_executives_from_other_companies_and_officials() -
         "안덕근 산업통상자원부 장관은 축사를 했다."
     )
     people = {p.ko: p.leader for p in people_named(text, default_glossary())}
-    assert people["김영호"] is True and people["이정우"] is True
+    assert people["김영호"] is True
     assert people["박민수"] is False and people["안덕근"] is False
+    # a name with a bare rank ("이정우 상무") is LG's only where the text names him with LG
+    assert "이정우" not in people
+    people = {p.ko: p.leader for p in people_named(text + " 이정우 LG화학 상무는 웃었다.", default_glossary())}
+    assert people["이정우"] is True
+
+
+def test_nouns_and_posts_are_not_people_and_a_rival_s_chairman_is_not_lg_s() -> None:
+    text = (
+        "이향목 LG화학 양극재사업부장(부사장)과 이천국 LG전자[066570] 유럽지역 대표가 함께했다. "
+        "신동빈 회장도 인도를 찾았다. 신동빈 롯데그룹 회장은 푸네 공장을 둘러봤다. 김동관 한화 부회장도 왔다."
+    )
+    people = {p.ko: p.leader for p in people_named(text, default_glossary())}
+    assert people["이향목"] is True and people["이천국"] is True
+    assert people["신동빈"] is False
+    assert not {"양극재", "유럽지역", "한화"} & people.keys()
+    # and a person's name is not a place: 이천국 is not in Icheon
+    assert stops_of("구광모 LG 회장은 3일 바르샤바를 찾았다. 이천국 LG전자 유럽지역 대표가 함께했다.") == [
+        ("구광모", "Warsaw", "3일")
+    ]
 
 
 def test_a_market_in_a_quotation_a_nickname_and_a_dateline_are_not_stops() -> None:
@@ -91,6 +111,50 @@ def test_english_coverage_pronouns_continue_the_subject() -> None:
         "He first stopped at a research centre in Austin. He then travelled to Vancouver on the 6th."
     )
     assert [s[1] for s in stops_of(text)] == ["Austin", "Vancouver"]
+
+
+def test_a_sentence_without_a_subject_goes_on_with_the_last_traveller_and_a_company_s_does_not() -> None:
+    text = (
+        "조주완 LG전자 사장은 지난 1일 리야드를 찾았다. 현지 생산기지에서는 부품이 들어가는 라인을 점검했다. "
+        "지난 6일에는 인도로 건너가 뉴델리 판매법인과 노이다 연구소를 잇달아 방문했다. "
+        "LG전자는 8일 푸네 공장에서 출하식을 열었다."
+    )
+    assert stops_of(text) == [
+        ("조주완", "Riyadh", "지난 1일"), ("조주완", "New Delhi", "지난 6일"), ("조주완", "Noida", None),
+    ]  # fmt: skip
+
+
+def test_everyone_a_caption_puts_at_a_place_is_there_and_so_are_a_visitor_s_hosts() -> None:
+    caption = (
+        "오유성 LG에너지솔루션 소형전지사업부장(전무·왼쪽 세번째)과 김형식 ESS전지사업부장(오른쪽 두번째)이 "
+        "2일(현지시간) 미국 애리조나주 퀸 크릭 건설현장에서 기념사진을 찍고 있다."
+    )
+    assert stops_of(caption) == [("오유성", "Queen Creek", "2일(현지시간)"), ("김형식", "Queen Creek", "2일(현지시간)")]
+    visit = "칼레니우스 회장은 13일 서울 여의도 LG트윈타워를 방문해 조주완 LG전자 CEO 등 경영진과 면담했다."
+    assert stops_of(visit) == [("조주완", "Seoul", "13일")]
+
+
+def test_names_that_hold_a_place_are_not_stops() -> None:
+    text = (
+        "신학철 LG화학 부회장은 방한한 미국 재무부 장관을 만났다. "
+        "신 부회장은 뉴욕대학교 교수들과 인도·태평양 공급망을 논의했다. "
+        "신 부회장은 19일 테네시주 몽고메리카운티 클락스빌에서 착공식에 참석했다. "
+        "신 부회장은 20일 제주 롯데호텔에서 열린 포럼에서 강연했다."
+    )
+    assert stops_of(text) == [("신학철", "Clarksville", "19일"), ("신학철", "Jeju", "20일")]
+
+
+def test_english_coverage_refers_to_a_leader_by_surname_and_keeps_a_state_beside_a_valley() -> None:
+    text = (
+        "LG Electronics CEO Cho Joo-wan spent last week in Vietnam. "
+        "On April 3, Cho chaired a meeting in Ho Chi Minh with regional heads."
+    )
+    assert stops_of(text) == [("조주완", "Ho Chi Minh City", "April 3")]
+    text = (
+        "LG Chairman Koo Kwang-mo returned from the US on Sunday. "
+        "The trip took him to Tennessee and Silicon Valley, where Koo checked on battery plants."
+    )
+    assert [s[1] for s in stops_of(text)] == ["Tennessee", "Silicon Valley"]
 
 
 def _stop(leader: str, place_ko: str, city: str, **kw: object) -> StopX:
