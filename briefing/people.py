@@ -65,7 +65,7 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
     gazetteer = gazetteer or default_gazetteer()
     found: dict[str, Person] = {}
     others: set[str] = set()
-    bare: set[str] = set()
+    ranked_only: set[str] = set()
     for e in glossary.people_in(text):
         companies = [r.company or "" for r in e.roles]
         lg = not companies or any(c.startswith("LG") or c.startswith("DnO") for c in companies)
@@ -84,14 +84,16 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
             continue  # a word with its particle, or a company ("현대차 회장"), not a name
         if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
             others.add(name)
-        elif (between or not _RANK.fullmatch(m["title"])) and all(_ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()):
+        elif (between or not _RANK.fullmatch(m["title"])) and all(
+            _ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()
+        ):
             found[name] = Person(name, (), True)
         elif not between and _RANK.fullmatch(m["title"]):
-            bare.add(name)  # "신동빈 회장도": LG's only if the text names him with LG somewhere
+            ranked_only.add(name)  # "신동빈 회장도": LG's only if the text names him with LG somewhere
     for name in others:  # named once as another company's: not LG's, wherever else named bare
         if name not in found or found[name].english == ():  # the directory's LG people stay
             found[name] = Person(name, (), False)
-    for name in bare - found.keys() - others:
+    for name in ranked_only - found.keys() - others:
         if re.search(rf"(?:LG|엘지)[^\s]*\s+{name}|{name}\s+(?:LG|엘지|㈜LG)", text):
             found[name] = Person(name, (), True)
     for name in titled_people(text):  # everyone else the prose names with a title: not leaders

@@ -50,7 +50,9 @@ def test_people_named_tells_lg_executives_from_other_companies_and_officials() -
     assert people["박민수"] is False and people["안덕근"] is False
     # a name with a bare rank ("이정우 상무") is LG's only where the text names him with LG
     assert "이정우" not in people
-    people = {p.ko: p.leader for p in people_named(text + " 이정우 LG화학 상무는 웃었다.", default_glossary())}
+    people = {
+        p.ko: p.leader for p in people_named(text + " 이정우 LG화학 상무는 웃었다.", default_glossary())
+    }
     assert people["이정우"] is True
 
 
@@ -129,7 +131,10 @@ def test_everyone_a_caption_puts_at_a_place_is_there_and_so_are_a_visitor_s_host
         "오유성 LG에너지솔루션 소형전지사업부장(전무·왼쪽 세번째)과 김형식 ESS전지사업부장(오른쪽 두번째)이 "
         "2일(현지시간) 미국 애리조나주 퀸 크릭 건설현장에서 기념사진을 찍고 있다."
     )
-    assert stops_of(caption) == [("오유성", "Queen Creek", "2일(현지시간)"), ("김형식", "Queen Creek", "2일(현지시간)")]
+    assert stops_of(caption) == [
+        ("오유성", "Queen Creek", "2일(현지시간)"),
+        ("김형식", "Queen Creek", "2일(현지시간)"),
+    ]
     visit = "칼레니우스 회장은 13일 서울 여의도 LG트윈타워를 방문해 조주완 LG전자 CEO 등 경영진과 면담했다."
     assert stops_of(visit) == [("조주완", "Seoul", "13일")]
 
