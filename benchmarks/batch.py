@@ -208,7 +208,11 @@ def run(requests: int, paragraphs: int, items: int, work: Path, wait_limit: floa
             rate = report.done / (time.monotonic() - t0)
             per_cpu = report.done / (time.process_time() - c0)
             note.append(
-                f"({report.done:,} answers, {report.articles:,} articles finished, {rate:,.0f} answers/s, {per_cpu:,.0f} per CPU second)"
+                f"({report.done:,} answers, {report.articles:,} articles finished, {rate:,.0f} answers/s "
+                f"overall, {per_cpu:,.0f} per CPU second of this process; answers collected in "
+                f"{report.answer_seconds:.1f} s = {report.done / max(report.answer_seconds, 1e-9):,.0f} answers/s; "
+                f"articles finished in {report.finish_seconds:.1f} s = "
+                f"{report.done / max(report.finish_seconds, 1e-9):,.0f} chunks/s on every core)"
             )
         server_stats = server.stats()
         if profiler:

@@ -10,6 +10,7 @@ model's attribution then stands.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,11 +89,16 @@ def _subject_end(text: str, end: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
+def _form_re(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![가-힣A-Za-z])" + form)
+
+
 def _mentions(text: str, people: dict[str, list[str]]) -> list[_Mention]:
     spots: dict[tuple[int, int], set[str]] = {}
     for name, english in people.items():
         for form in forms(name, english):
-            for m in re.finditer(r"(?<![가-힣A-Za-z])" + form, text):
+            for m in _form_re(form).finditer(text):
                 start = m.start() + len(m[0]) - len(m[0].lstrip())
                 spots.setdefault((start, m.end()), set()).add(name)
     out = []
@@ -106,7 +112,7 @@ def _mentions(text: str, people: dict[str, list[str]]) -> list[_Mention]:
 
 def names_person(text: str, name: str, english: Iterable[str]) -> bool:
     """``text`` refers to the person: full name, surname and title, or an English form."""
-    return any(re.search(r"(?<![가-힣A-Za-z])" + f, text) for f in forms(name, english))
+    return any(_form_re(f).search(text) for f in forms(name, english))
 
 
 def speakers_of(text: str, start: int, end: int, people: dict[str, list[str]]) -> frozenset[str]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,20 @@ def cache_key(parts: dict[str, Any]) -> str:
 
 
 class Cache:
+    """One JSON file per answer (``llm/ab/<key>.json``), and a packed tier for bulk writes.
+
+    A batch collect writes hundreds of thousands of answers; one file each cost more than the rest
+    of collecting an answer. ``put_many`` writes them into one SQLite file (``llm/packed.sqlite``)
+    in one transaction per group; ``get`` reads a file first, then the packed tier. Losing the
+    packed file, like losing a file, costs only a repeated call.
+    """
+
+    PACKED = "packed.sqlite"
+
     def __init__(self, root: Path) -> None:
         self.root = root / "llm"
+        self._packed: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -44,7 +58,7 @@ class Cache:
         try:
             entry: dict[str, Any] = json.loads(path.read_text("utf-8"))
         except OSError:
-            return None  # missing or unreadable: a miss
+            return self._get_packed(key)  # no file: perhaps written in bulk
         except ValueError:
             with contextlib.suppress(OSError):
                 path.unlink()  # a damaged entry is a miss, and is re-made
@@ -57,6 +71,52 @@ class Cache:
             atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False, indent=1), durable=False)
         except OSError as e:
             _warn_once(f"cache not written ({e.strerror}): {self.root}; answers will be asked again next run")
+
+    def put_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store many entries at once in the packed tier (one transaction)."""
+        rows = [(k, json.dumps(e, ensure_ascii=False, separators=(",", ":"))) for k, e in entries]
+        if not rows:
+            return
+        try:
+            with self._lock:
+                con = self._connect(create=True)
+                assert con is not None
+                with con:
+                    con.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", rows)
+        except (OSError, sqlite3.Error) as e:
+            _warn_once(f"cache not written ({e}): {self.root}; answers will be asked again next run")
+
+    def _get_packed(self, key: str) -> dict[str, Any] | None:
+        try:
+            with self._lock:
+                con = self._connect(create=False)
+                if con is None:
+                    return None
+                row = con.execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    return None
+                try:
+                    entry: dict[str, Any] = json.loads(row[0])
+                except ValueError:
+                    with con:
+                        con.execute("DELETE FROM entries WHERE key = ?", (key,))  # damaged: a miss
+                    return None
+                return entry
+        except sqlite3.Error:
+            return None  # unreadable: a miss
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._packed is None:
+            path = self.root / self.PACKED
+            if not create and not path.exists():
+                return None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is a repeated call
+            con.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+            self._packed = con
+        return self._packed
 
 
 class CallLog:

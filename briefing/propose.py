@@ -175,10 +175,11 @@ def propose(
     last_subject: Person | None = None
     last_event: tuple[tuple[int, int, Place], str] | None = None
     masked = _PARENTHESES.sub(lambda m: "·" * len(m[0]), text)  # "사장(왼쪽)과" is one word
-    names_at = [(r.start, r.end) for r in _subject_refs(text, (0, len(text)), people)]
+    every_ref = _subject_refs(text, (0, len(text)), people)
+    names_at = [(r.start, r.end) for r in every_ref]
     for _n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
-        refs = [r for r in _subject_refs(text, span, people) if not inside_quote(numbered, r.start)]
+        refs = [r for r in every_ref if span[0] <= r.start < span[1] and not inside_quote(numbered, r.start)]
         group = _subject(masked, refs)
         subject = group[0] if group else None
         if subject is None and not refs and _continues(masked[span[0] : span[1]]):

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -396,6 +396,22 @@ class Store:
         self.db.execute(
             "UPDATE batch_requests SET state = ?, reason = ? WHERE custom_id = ?", (state, reason, custom_id)
         )
+
+    def set_request_states(self, marks: Iterable[tuple[str, str, str | None]]) -> None:
+        """Many ``(custom_id, state, reason)`` at once."""
+        self.db.executemany(
+            "UPDATE batch_requests SET state = ?, reason = ? WHERE custom_id = ?",
+            ((state, reason, cid) for cid, state, reason in marks),
+        )
+
+    def requests_by_id(self, custom_ids: Sequence[str]) -> dict[str, dict[str, object]]:
+        """The request rows of these ids, by id (ids not stored are absent)."""
+        out: dict[str, dict[str, object]] = {}
+        for i in range(0, len(custom_ids), 500):  # SQLite's limit on parameters
+            part = custom_ids[i : i + 500]
+            where = f"custom_id IN ({','.join('?' * len(part))})"
+            out.update((str(r["custom_id"]), r) for r in self.batch_requests(where, tuple(part)))
+        return out
 
     def batch_requests(self, where: str = "1", args: tuple[object, ...] = ()) -> list[dict[str, object]]:
         cur = self.db.execute(

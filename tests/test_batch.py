@@ -20,6 +20,7 @@ from mockllm import FIXTURES, Replay
 
 from briefing.batch import collect as collect_mod
 from briefing.batch import flow
+from briefing.batch import finish
 from briefing.batch.files import read_file, write_parts
 from briefing.cache import Cache
 from briefing.cli import EXIT_INTERRUPTED, main
@@ -251,14 +252,14 @@ def test_collect_reads_the_keys_stored_at_submit_instead_of_rendering_prompts(
     keys = stored_keys(tmp_path)
     assert len(keys) == 5 and len(set(keys.values())) == 1 and "" not in keys.values()
     rendered: list[int] = []
-    real = flow.build_requests
+    real = finish.build_requests
 
     def counted(articles: Any, settings: Any) -> Any:
         for r in real(articles, settings):
             rendered.append(r.article_pk)
             yield r
 
-    monkeypatch.setattr(flow, "build_requests", counted)
+    monkeypatch.setattr(finish, "build_requests", counted)
     assert main(COLLECT) == 0
     assert "5 answer(s) collected, 2 article(s) complete, 0 failed" in capsys.readouterr().err
     assert rendered == []  # every chunk's key came from its stored request
@@ -288,14 +289,14 @@ def test_a_chunk_without_a_stored_request_has_its_prompt_rendered_again(
     store.db.execute("DELETE FROM batch_requests WHERE custom_id = ?", (first["custom_id"],))
     store.db.execute("DELETE FROM extractions")
     rendered: list[int] = []
-    real = flow.build_requests
+    real = finish.build_requests
 
     def counted(articles: Any, settings: Any) -> Any:
         for r in real(articles, settings):
             rendered.append(r.article_pk)
             yield r
 
-    monkeypatch.setattr(flow, "build_requests", counted)
+    monkeypatch.setattr(finish, "build_requests", counted)
     settings = Settings.from_env().with_(chunk_tokens=800)
     pks = {int(str(r["article_pk"])) for r in store.batch_requests()} | {int(str(first["article_pk"]))}
     assert flow.finish_articles(store, settings, Cache(settings.cache_dir), pks) == 2

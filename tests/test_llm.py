@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -203,3 +204,26 @@ def test_a_retry_after_past_the_budget_gives_up_at_once(
     with pytest.raises(CallFailed, match="would pass the 60 s retry budget") as err:
         chat.complete(prompt(), Synthesis)
     assert err.value.kind == "rate_limited" and route.call_count == 1 and sleeps == []
+
+
+def test_answers_written_in_bulk_are_read_back_and_a_damaged_one_is_a_miss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = {"prompt": "extract@4", "value": {"S": [], "Q": [], "F": []}}
+    Cache(tmp_path / "c").put_many([("a" * 64, entry), ("b" * 64, entry | {"prompt": "x"})])
+    assert not list((tmp_path / "c" / "llm").glob("*/*.json"))  # one packed file, no file per answer
+    fresh = Cache(tmp_path / "c")  # another process, later
+    assert fresh.get("a" * 64) == entry and fresh.get("b" * 64) == entry | {"prompt": "x"}
+    assert fresh.get("c" * 64) is None
+    fresh.put("a" * 64, entry | {"prompt": "newer"})  # a file written since wins
+    assert fresh.get("a" * 64) == entry | {"prompt": "newer"}
+    con = sqlite3.connect(tmp_path / "c" / "llm" / Cache.PACKED)
+    with con:
+        con.execute("UPDATE entries SET entry = '{not json' WHERE key = ?", ("b" * 64,))
+    con.close()
+    assert Cache(tmp_path / "c").get("b" * 64) is None  # damaged: a miss, and removed
+    assert Cache(tmp_path / "c").get("b" * 64) is None
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro" / "llm").write_text("not a directory")
+    Cache(tmp_path / "ro").put_many([("a" * 64, entry)])  # a cache that cannot be written
+    assert "warning: cache not written" in capsys.readouterr().err

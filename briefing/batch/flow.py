@@ -12,24 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..answers import ChunkPoints
 from ..cache import Cache
 from ..config import Settings
-from ..extract import facts_from, known_before
 from ..models import Article, BatchAnswer, BatchRequest, RunStats
 from ..pipeline import cost, extract_articles
-from ..pointing import number_chunk
 from ..prompts import get_prompt
-from ..store import Store, StoredChunk, StoredExtraction
+from ..store import Store
 from ..weekly import OpenBackend
 from . import collect as collect_mod
 from .files import MAX_BYTES, MAX_REQUESTS, read_file, write_parts
+from .finish import _extracted, finish_articles
 from .poll import FINISHED, poll
 from .requests import ENDPOINT, build_requests, request_line, request_spec
 from .submit import start, upload
@@ -57,6 +56,8 @@ class CollectReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     waiting: list[str] = field(default_factory=list)
+    answer_seconds: float = 0.0  # download, validate, cache and mark
+    finish_seconds: float = 0.0  # facts of the finished articles
 
     def cost_line(self, model: str) -> str:
         price = cost(model, self.prompt_tokens, self.completion_tokens, batch=True)
@@ -86,12 +87,6 @@ def articles_from(
     if from_store:
         for pk in store.unextracted(prompt.ref, prompt.sha256, model):
             yield pk, store.article(pk)  # one at a time: memory stays flat however many are stored
-
-
-def _extracted(store: Store, pk: int, model: str) -> bool:
-    prompt = get_prompt("extract")
-    ext = store.get_extraction(pk, prompt.ref, prompt.sha256, model)
-    return ext is not None and not ext.failures
 
 
 def _new_work(reqs: Iterable[BatchRequest], store: Store, cache: Cache | None, report: SubmitReport,
@@ -183,34 +178,42 @@ def status_line(batch: dict[str, Any], now: dt.datetime | None = None) -> str:
 
 def _apply(answers: Iterable[BatchAnswer], store: Store, settings: Settings, cache: Cache | None,
            report: CollectReport, touched: set[int]) -> None:  # fmt: skip
-    """Cache each answer, then mark its request; states are committed ``GROUP`` at a time, so a crash
-    loses at most one group's marks, and those answers are applied again (cached again, counted once).
-    An answer counted before still touches its article, which a crash may have left unfinished."""
+    """Cache each group of answers, then mark their requests; a crash between the two loses at most
+    one group's marks, and those answers are applied again (cached again, counted once). An answer
+    counted before still touches its article, which a crash may have left unfinished. Reads, cache
+    writes and marks go a group at a time: per answer, they were most of collect's time."""
     prompt = get_prompt("extract")
     answers = iter(answers)
     while group := list(itertools.islice(answers, GROUP)):
+        rows = store.requests_by_id([a.custom_id for a in group])
+        entries: list[tuple[str, dict[str, Any]]] = []
+        marks: list[tuple[str, str, str | None]] = []
+        for a in group:
+            row = rows.get(a.custom_id)
+            if row is None:
+                continue  # not ours
+            touched.add(int(str(row["article_pk"])))
+            if row["state"] == "done":
+                continue  # counted already
+            row["state"] = "done"  # a second line for one request in this group counts once
+            report.prompt_tokens += a.prompt_tokens
+            report.completion_tokens += a.completion_tokens
+            if a.value is None:
+                row["state"] = "failed"
+                marks.append((a.custom_id, "failed", a.failure))
+                report.failed.append((a.custom_id, a.failure or ""))
+                continue
+            entries.append((a.custom_id, {"prompt": prompt.ref, "prompt_sha256": prompt.sha256,
+                                          "model": settings.model, "value": a.value,
+                                          "usage": {"prompt_tokens": a.prompt_tokens,
+                                                    "completion_tokens": a.completion_tokens,
+                                                    "cached_tokens": 0}}))  # fmt: skip
+            marks.append((a.custom_id, "done", None))
+            report.done += 1
+        if cache is not None:
+            cache.put_many(entries)
         with store.transaction():
-            for a in group:
-                rows = store.batch_requests("custom_id = ?", (a.custom_id,))
-                if not rows:
-                    continue  # not ours
-                touched.add(int(str(rows[0]["article_pk"])))
-                if rows[0]["state"] == "done":
-                    continue  # counted already
-                report.prompt_tokens += a.prompt_tokens
-                report.completion_tokens += a.completion_tokens
-                if a.value is None:
-                    store.set_request_state(a.custom_id, "failed", a.failure)
-                    report.failed.append((a.custom_id, a.failure or ""))
-                    continue
-                if cache is not None:
-                    cache.put(a.custom_id, {"prompt": prompt.ref, "prompt_sha256": prompt.sha256,
-                                            "model": settings.model, "value": a.value,
-                                            "usage": {"prompt_tokens": a.prompt_tokens,
-                                                      "completion_tokens": a.completion_tokens,
-                                                      "cached_tokens": 0}})  # fmt: skip
-                store.set_request_state(a.custom_id, "done")
-                report.done += 1
+            store.set_request_states(marks)
 
 
 def collect(store: Store, settings: Settings, client: openai.OpenAI, cache: Cache | None) -> CollectReport:
@@ -227,6 +230,7 @@ def collect(store: Store, settings: Settings, client: openai.OpenAI, cache: Cach
             report.waiting.append(str(batch["id"]))
             continue
         touched: set[int] = set()
+        started = time.monotonic()
         for file_id in (batch["output_file_id"], batch["error_file_id"]):
             if file_id:
                 lines = collect_mod.download(client, str(file_id))
@@ -237,66 +241,12 @@ def collect(store: Store, settings: Settings, client: openai.OpenAI, cache: Cach
                 store.set_request_state(str(row["custom_id"]), "failed", reason)
                 report.failed.append((str(row["custom_id"]), reason))
                 touched.add(int(str(row["article_pk"])))
+        answered = time.monotonic()
+        report.answer_seconds += answered - started
         report.articles += finish_articles(store, settings, cache, touched)
+        report.finish_seconds += time.monotonic() - answered
         store.update_batch(str(batch["id"]), collected=1)
     return report
-
-
-def finish_articles(store: Store, settings: Settings, cache: Cache | None, pks: Iterable[int]) -> int:
-    """Store the extraction of every article whose chunks are all answered; returns how many."""
-    if cache is None:
-        return 0
-    prompt = get_prompt("extract")
-    spec = request_spec(settings)
-    done = 0
-    todo = iter(sorted(set(pks)))
-    while group := list(itertools.islice(todo, GROUP)):
-        with store.transaction():
-            for pk in group:
-                if _extracted(store, pk, settings.model):
-                    continue
-                ext = _extraction(store, pk, settings, cache, spec)
-                if ext is not None:
-                    store.put_extraction(pk, prompt.ref, prompt.sha256, settings.model, ext)
-                    done += 1
-    return done
-
-
-def _extraction(
-    store: Store, pk: int, settings: Settings, cache: Cache, spec: str
-) -> StoredExtraction | None:
-    """An article's extraction from its cached answers, or None while one of its chunks has none.
-
-    Each chunk's cache key is read back from its request row, stored at submit under the same spec;
-    only a chunk without one (answered before it was ever batched) has its prompt rendered again.
-    The article is chunked again all the same: a chunk's facts need its text and context.
-    """
-    from ..chunk import chunk_article
-
-    prompt = get_prompt("extract")
-    article = store.article(pk)
-    rows = store.batch_requests("article_pk = ? AND spec = ?", (pk, spec))
-    stored = {(r["chunk_index"], r["chunk_start"], r["chunk_end"]): str(r["custom_id"]) for r in rows}
-    rendered: dict[int, str] | None = None
-    chunks: list[StoredChunk] = []
-    for chunk in chunk_article(article, settings.chunk_budget, settings.context_tokens):
-        key = stored.get((chunk.index, chunk.start, chunk.end))
-        if key is None:
-            if rendered is None:
-                rendered = {r.chunk_index: r.custom_id for r in build_requests([(pk, article)], settings)}
-            key = rendered[chunk.index]
-        entry = cache.get(key)
-        if entry is None:
-            return None
-        points = ChunkPoints.model_validate(entry["value"])  # the model's pointers, as cached
-        chunks.append(
-            StoredChunk(
-                chunk.start,
-                chunk.end,
-                facts_from(points, prompt, number_chunk(chunk.text), known_before(chunk)),
-            )
-        )
-    return StoredExtraction(prompt.ref, settings.model, chunks, [])
 
 
 def sync_rest(
