@@ -19,8 +19,7 @@ from conftest import SEEDS
 from mockllm import FIXTURES, Replay
 
 from briefing.batch import collect as collect_mod
-from briefing.batch import flow
-from briefing.batch import finish
+from briefing.batch import finish, flow
 from briefing.batch.files import read_file, write_parts
 from briefing.cache import Cache
 from briefing.cli import EXIT_INTERRUPTED, main
