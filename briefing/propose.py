@@ -89,6 +89,9 @@ _GOVERNMENT = re.compile(
     r"\s*(?:정부|[가-힣]{1,4}부\s*(?:장관|차관)|재무부|국무부|상무부|국방부|대통령|총리|장관|의회|하원|상원|연방|"
     r"대사|전국인민대표대회|공산당|국왕|왕세자|총영사)"
 )
+# Between two places, words that end one clause and start the next ("…요청했고, 이어 브로츠와프로"); places
+# joined by 과/와 or a comma ("뉴델리 법인과 노이다 공장을 방문했다") share the sentence's date.
+_NEXT_CLAUSE = re.compile(r"[고며서해]\s*,|[고며]\s|뒤|후에?\s|이어|이후|다음|\bthen\b|\bafter\b|\bbefore\b|[.;]")
 _PARENTHESES = re.compile(r"\([^()]{0,40}\)")
 
 
@@ -245,7 +248,13 @@ def propose(
         for k, (start, end, place) in enumerate(here):
             when = date_words(sentence, before=start - span[0]) or date_words(sentence)
             scope = "trip" if trip and when and _TRIP.search(when) else "stop"
-            if k > 0 and scope == "stop" and when and sentence.find(when) < here[k - 1][0] - span[0]:
+            if (
+                k > 0
+                and scope == "stop"
+                and when
+                and sentence.find(when) < here[k - 1][0] - span[0]
+                and _NEXT_CLAUSE.search(text, here[k - 1][1], start)
+            ):
                 when = None  # "3일 바르샤바에서 …, 이어 브로츠와프로": the day is the first place's
             status = _status(sentence)
             stops.append(_stop(subject.ko, text[start:end], place, when, scope, met, status))

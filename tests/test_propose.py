@@ -122,8 +122,10 @@ def test_a_sentence_without_a_subject_goes_on_with_the_last_traveller_and_a_comp
         "LG전자는 8일 푸네 공장에서 출하식을 열었다."
     )
     assert stops_of(text) == [
-        ("조주완", "Riyadh", "지난 1일"), ("조주완", "New Delhi", "지난 6일"), ("조주완", "Noida", None),
-    ]  # fmt: skip
+        ("조주완", "Riyadh", "지난 1일"), ("조주완", "New Delhi", "지난 6일"), ("조주완", "Noida", "지난 6일"),
+    ]  # fmt: skip  (places joined by 과 share the day; "…했고, 이어 X로" would not)
+    later = "구광모 LG 회장은 3일 바르샤바에서 총리를 만났고, 이어 브로츠와프로 건너가 공장을 둘러봤다."
+    assert stops_of(later) == [("구광모", "Warsaw", "3일"), ("구광모", "Wrocław", None)]
 
 
 def test_everyone_a_caption_puts_at_a_place_is_there_and_so_are_a_visitor_s_hosts() -> None:
