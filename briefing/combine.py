@@ -139,11 +139,28 @@ def _reported(numbered: Numbered, said: StatementX) -> bool:
     return bool(_SAID.search(sentence)) and named
 
 
-def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -> ChunkExtraction:
+def combine(
+    code: ChunkExtraction,
+    model: ChunkExtraction,
+    numbered: Numbered,
+    not_leaders: frozenset[str] = frozenset(),
+) -> ChunkExtraction:
     """Code's facts with the model's English laid over them, plus what the model found beyond them
-    that passes code's checks. Code decides names, places, dates and quotes; the model words."""
+    that passes code's checks. Code decides names, places, dates and quotes; the model words.
+    ``not_leaders``: people code knows are not LG's (a rival's chairman, a minister)."""
     leaders = list(code.leaders)
-    for lx in model.leaders:
+
+    def known(name: str) -> bool:
+        """A leader code found, or a name code cannot place; never one code knows is not LG's,
+        nor words that are no name ("LG", "조주완 LG전자")."""
+        if any(_same_person(name, x.name_ko) for x in code.leaders):
+            return True
+        bare = strip_title(name)
+        return bool(re.fullmatch(r"[가-힣]{2,4}", bare)) and not any(
+            _same_person(bare, o) for o in not_leaders
+        )
+
+    for lx in (x for x in model.leaders if known(x.name_ko)):
         same = next((i for i, x in enumerate(leaders) if x.name_ko == strip_title(lx.name_ko)), None)
         if same is None:
             leaders.append(lx)
@@ -180,8 +197,8 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
     extra = []
     for i, m in enumerate(model.stops):
         leader = strip_title(m.leader_ko)
-        if i in used or not leader:
-            continue
+        if i in used or not leader or not known(leader):
+            continue  # a rival's chairman, "LG", "조주완 LG전자": not a leader code knows
         there = any(_same_person(leader, s.leader_ko) and _place_key(s) == _place_key(m) for s in code.stops)
         if there and not _together(numbered, m):
             continue  # code has him there already, with the text's date; another visit has its own
@@ -215,7 +232,7 @@ def combine(code: ChunkExtraction, model: ChunkExtraction, numbered: Numbered) -
         said = _worded(model.statements[i], model.statements)
         statements.append(q.model_copy(update={"quote_en": said.quote_en, "topic": said.topic}))
     for i, said in enumerate(model.statements):
-        if i in taken:
+        if i in taken or not known(said.speaker_ko):
             continue
         if said.speech == "indirect" and not _reported(numbered, said):
             continue  # a sentence of narration, not words anybody said

@@ -17,8 +17,10 @@ from .answers import ChunkPoints
 from .combine import combine
 from .concurrency import map_ordered
 from .errors import CallFailed
+from .glossary import default_glossary
 from .llm import LLM, Completion, Usage, schema_hint
 from .models import Chunk, ChunkExtraction, ChunkFailure
+from .people import people_named
 from .places import default_gazetteer
 from .pointing import Numbered, korean_in_english, number_chunk, resolve, unexampled
 from .prompts import Prompt, RenderedPrompt
@@ -76,7 +78,9 @@ def facts_from(points: ChunkPoints, prompt: Prompt, numbered: Numbered, context:
     over it, without what was copied from the prompt's example; the one way from an answer to
     facts, for synchronous and batch answers alike."""
     model = resolve(unexampled(points, prompt_example(prompt)), numbered, default_gazetteer()).extraction
-    return combine(propose(numbered, context), model, numbered)
+    people = people_named(context + "\n" + numbered.text, default_glossary())  # as propose reads it
+    not_leaders = frozenset(p.ko for p in people if not p.leader)
+    return combine(propose(numbered, context), model, numbered, not_leaders)
 
 
 def _one(llm: LLM, prompt: Prompt, chunk: Chunk, path: str) -> ChunkResult:

@@ -9,6 +9,7 @@ not names, and a title glued to a noun ("양극재사업부장") is a post, not 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,8 +62,13 @@ class Person:
 
 def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = None) -> list[Person]:
     """Everyone ``text`` names with a title: directory people (LG's unless their company is not),
-    LG executives by their title phrase, and others (ministers, partners) as not leaders."""
-    gazetteer = gazetteer or default_gazetteer()
+    LG executives by their title phrase, and others (ministers, partners) as not leaders.
+    Remembered for the last texts read: ``propose`` and ``facts_from`` read one chunk each."""
+    return list(_people_named(text, glossary, gazetteer or default_gazetteer()))
+
+
+@functools.lru_cache(maxsize=64)
+def _people_named(text: str, glossary: Glossary, gazetteer: Gazetteer) -> tuple[Person, ...]:
     found: dict[str, Person] = {}
     others: set[str] = set()
     ranked_only: set[str] = set()
@@ -108,7 +114,7 @@ def people_named(text: str, glossary: Glossary, gazetteer: Gazetteer | None = No
         if not (_korean_name(bare) or len(words) > 1) or bare in _NOT_NAMES:
             continue
         found.setdefault(bare, Person(bare, (), False))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _korean_name(name: str) -> bool:

@@ -91,7 +91,9 @@ _GOVERNMENT = re.compile(
 )
 # Between two places, words that end one clause and start the next ("…요청했고, 이어 브로츠와프로"); places
 # joined by 과/와 or a comma ("뉴델리 법인과 노이다 공장을 방문했다") share the sentence's date.
-_NEXT_CLAUSE = re.compile(r"[고며서해]\s*,|[고며]\s|뒤|후에?\s|이어|이후|다음|\bthen\b|\bafter\b|\bbefore\b|[.;]")
+_NEXT_CLAUSE = re.compile(
+    r"[고며서해]\s*,|[고며]\s|뒤|후에?\s|이어|이후|다음|\bthen\b|\bafter\b|\bbefore\b|[.;]"
+)
 _PARENTHESES = re.compile(r"\([^()]{0,40}\)")
 
 

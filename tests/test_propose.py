@@ -122,7 +122,9 @@ def test_a_sentence_without_a_subject_goes_on_with_the_last_traveller_and_a_comp
         "LG전자는 8일 푸네 공장에서 출하식을 열었다."
     )
     assert stops_of(text) == [
-        ("조주완", "Riyadh", "지난 1일"), ("조주완", "New Delhi", "지난 6일"), ("조주완", "Noida", "지난 6일"),
+        ("조주완", "Riyadh", "지난 1일"),
+        ("조주완", "New Delhi", "지난 6일"),
+        ("조주완", "Noida", "지난 6일"),
     ]  # fmt: skip  (places joined by 과 share the day; "…했고, 이어 X로" would not)
     later = "구광모 LG 회장은 3일 바르샤바에서 총리를 만났고, 이어 브로츠와프로 건너가 공장을 둘러봤다."
     assert stops_of(later) == [("구광모", "Warsaw", "3일"), ("구광모", "Wrocław", None)]
@@ -221,6 +223,27 @@ def test_combine_keeps_what_a_strong_model_found_beyond_code_when_the_text_says_
     )
     both = combine(propose(numbered), model, numbered)
     assert [(s.city, s.purpose) for s in both.stops] == [("Berlin", "IFA visit")]
+
+
+def test_the_model_s_stops_for_a_rival_s_chairman_or_for_words_that_are_no_name_are_dropped() -> None:
+    text = (
+        "신동빈 롯데그룹 회장은 5일 인도 푸네를 방문했다. 이어 정의선 현대차그룹 회장도 뉴델리를 찾았다. "
+        "LG 측 인사들도 이날 노이다 공장을 방문했다. 양재훈 부사장도 이날 첸나이를 방문했다."
+    )
+    numbered = number_chunk(text)
+    model = ChunkExtraction(
+        leaders=[],
+        stops=[
+            _stop("신동빈", "푸네", "Pune"), _stop("정의선 회장", "뉴델리", "New Delhi"),
+            _stop("LG", "노이다", "Noida"), _stop("조주완 LG전자", "노이다", "Noida"),
+            _stop("양재훈", "첸나이", "Chennai"),
+        ],
+        statements=[],
+        figures=[],
+    )  # fmt: skip
+    not_leaders = frozenset(p.ko for p in people_named(text, default_glossary()) if not p.leader)
+    kept = combine(propose(numbered), model, numbered, not_leaders)
+    assert [(s.leader_ko, s.city) for s in kept.stops] == [("양재훈", "Chennai")]  # unknown to code: kept
 
 
 def test_a_rendering_that_is_no_translation_of_the_quote_is_not_shown() -> None:
