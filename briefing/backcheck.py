@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from .glossary import _SURNAME_FORMS, _SURNAMES, TITLE_WORDS, Entry, Glossary, name_pattern
 from .numbers import english_numbers, korean_numbers
+from .places import Place, default_gazetteer
 
 # English month words and abbreviations → month number; the summary check reads the same table.
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -119,12 +120,83 @@ def check_back(
     for e in glossary.people_in(en):
         if e not in named:
             issues.append(f"name: {e.en} is not named in the Korean")
+    issues += _added_context(ko, en, glossary, named)
     known = {w.lower() for e in named for w in re.split(r"[\s-]+", e.en)}
     for m in _ROMANISED.finditer(en):
         words = {w.lower() for w in re.split(r"[\s-]+", m[0])}
         if not words & known and glossary.lookup_latin(m[0]) is None:
             issues.append(f"name: {m[0]!r} is not a person the Korean names")
     return issues
+
+
+# English titles and the Korean words that give them; a directory person's own title gives it too.
+_TITLES_BACK = {
+    "vice chairman": r"부회장", "chairman": r"(?<!부)회장", "ceo": r"CEO|최고경영자|대표|사장",
+    "cto": r"CTO|최고기술책임자", "cfo": r"CFO|최고재무책임자", "cho": r"CHO|최고인사책임자",
+    "coo": r"COO|최고운영책임자", "chief technology officer": r"CTO|최고기술책임자",
+    "chief executive": r"CEO|최고경영자|대표|사장", "chief financial officer": r"CFO|최고재무책임자",
+}  # fmt: skip
+_TITLE_EN = re.compile(  # acronyms in capitals only: "Cho" is a surname, "CHO" a title
+    r"\b(?:(?i:"
+    + "|".join(sorted((t for t in _TITLES_BACK if " " in t or len(t) > 3), key=len, reverse=True))
+    + r")|"
+    + "|".join(t.upper() for t in _TITLES_BACK if " " not in t and len(t) <= 3)
+    + r")\b"
+)
+
+
+def _added_context(ko: str, en: str, glossary: Glossary, named: Sequence[Entry]) -> list[str]:
+    """Context a translation adds that its paragraph does not give: an LG company, a place, a title.
+    A company or title the paragraph's directory people hold is theirs to carry ("LG Electronics
+    CEO William Cho" for "조 사장"); the Korean's own words give the rest."""
+    issues = []
+    compact = re.sub(r"\s+", "", ko)
+    companies: dict[str, set[str]] = {}
+    for e in glossary.entries:
+        if not e.person and e.en.startswith("LG "):
+            ko_form = re.sub(r"\s+", "", e.ko)  # and without its division word: "LG화학 생명과학본부"
+            companies.setdefault(e.en, set()).update(
+                {ko_form, re.sub(r"(?:사업본부|본부|사업부|부문)$", "", ko_form)}
+            )
+    held = {(r.company or "").lower() for e in named for r in e.roles}
+    taken: list[tuple[int, int]] = []
+    for name in sorted(companies, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", en):
+            if any(a <= m.start() < b for a, b in taken):
+                continue  # "LG Electronics" inside "LG Electronics North America Tech Conference"
+            taken.append((m.start(), m.end()))
+            if any(f in compact for f in companies[name]) or name.replace(" ", "") in compact:
+                continue
+            if any(h and (h in name.lower() or name.lower() in h) for h in held):
+                continue
+            issues.append(f"organisation: {name} is not in the Korean")
+    gazetteer = default_gazetteer()
+    here = [m.place for m in gazetteer.mentions(ko)]
+    for p in dict.fromkeys(m.place for m in gazetteer.mentions(_ORG_NAMES.sub(" ", en))):
+        if p.kind == "country" and p.country == "South Korea":
+            continue  # "South Korea's LG": context every reader has
+        if not any(_same_place(p, q) for q in here):
+            issues.append(f"place: {p.name} is not in the Korean")
+    roles = " ".join(r.title for e in named for r in e.roles).lower()
+    for title in dict.fromkeys(x[0].lower() for x in _TITLE_EN.finditer(en)):
+        if not re.search(_TITLES_BACK[title], ko) and title not in roles:
+            issues.append(f"title: {title!r} is not in the Korean")
+    return issues
+
+
+# Places inside an organisation's name ("New York University", "University of Southern California").
+_ORG_NAMES = re.compile(
+    r"\b(?:University|College|Institute|School) of (?:[A-Z][a-z]+ ?){1,3}"
+    r"|\b(?:[A-Z][a-z]+ ){1,3}(?:State )?(?:University|College|Institute|Bank|Times|Post|Journal)\b"
+)
+
+
+def _same_place(p: Place, q: Place) -> bool:
+    if p.kind == "country":
+        return q.country == p.country
+    if p.kind == "region":
+        return q.region == p.region and q.country == p.country
+    return p.name == q.name or bool(p.city and p.city == q.city)
 
 
 def put_right(ko: str, en: str, glossary: Glossary, cast: Sequence[Entry] = ()) -> tuple[str, list[str]]:

@@ -60,3 +60,19 @@ def test_a_surname_and_title_is_the_articles_directory_person() -> None:
     assert check_back(ko, '"AI is an opportunity," William Cho said.', G, MAY, cast) == []
     fixed, _ = put_right(ko, '"AI is an opportunity," Jo Cho said.', G, cast)
     assert fixed == '"AI is an opportunity," William Cho said.'
+
+
+def test_a_company_place_or_title_the_paragraph_does_not_give_is_flagged() -> None:
+    cast = G.people_in("구광모 LG 회장과 조주완 LG전자 사장이 미국을 찾았다.")
+    ko = '구 회장은 보스턴 연구소에서 "신약은 긴 호흡의 사업"이라고 말했다.'
+    wrong = 'LG CNS CEO Koo Kwang-mo said in Toronto, "New drugs are a long-haul business."'
+    issues = check_back(ko, wrong, G, MAY, cast)
+    assert "organisation: LG CNS is not in the Korean" in issues
+    assert "place: Toronto is not in the Korean" in issues
+    assert "title: 'ceo' is not in the Korean" in issues
+    right = 'Chairman Koo Kwang-mo said at the lab in Boston, Massachusetts, "New drugs are a long-haul business."'
+    assert check_back(ko, right, G, MAY, cast) == []
+    # a directory person carries his own company and title; a university's name holds no place
+    ko = "조 사장은 USC와 뉴욕대 교수들을 만났다."
+    en = "LG Electronics CEO William Cho met professors of the University of Southern California and New York University."
+    assert check_back(ko, en, G, MAY, cast) == []
