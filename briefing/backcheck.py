@@ -146,37 +146,45 @@ _TITLE_EN = re.compile(  # acronyms in capitals only: "Cho" is a surname, "CHO" 
 
 
 def _added_context(ko: str, en: str, glossary: Glossary, named: Sequence[Entry]) -> list[str]:
-    """Context a translation adds that its paragraph does not give: an LG company, a place, a title.
-    A company or title the paragraph's directory people hold is theirs to carry ("LG Electronics
-    CEO William Cho" for "조 사장"); the Korean's own words give the rest."""
+    """Context a translation adds that its paragraph does not give: an LG company or another term
+    of the glossary, a place, a title. A company or title the paragraph's directory people hold is
+    theirs to carry ("LG Electronics CEO William Cho" for "조 사장"); the Korean gives the rest."""
     issues = []
     compact = re.sub(r"\s+", "", ko)
-    companies: dict[str, set[str]] = {}
+    terms: dict[str, set[str]] = {}  # a written form (official or variant) -> its Korean forms
+    official: dict[str, str] = {}
     for e in glossary.entries:
-        if not e.person and e.en.startswith("LG "):
-            ko_form = re.sub(r"\s+", "", e.ko)  # and without its division word: "LG화학 생명과학본부"
-            companies.setdefault(e.en, set()).update(
+        if e.person:
+            continue
+        ko_form = re.sub(r"\s+", "", e.ko)  # and without its division word: "LG화학 생명과학본부"
+        for form in (e.en, *e.variants):
+            terms.setdefault(form, set()).update(
                 {ko_form, re.sub(r"(?:사업본부|본부|사업부|부문)$", "", ko_form)}
             )
+            official.setdefault(form, e.en)
     held = {(r.company or "").lower() for e in named for r in e.roles}
     taken: list[tuple[int, int]] = []
-    for name in sorted(companies, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", en):
+    for form in sorted(terms, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", en):
             if any(a <= m.start() < b for a, b in taken):
                 continue  # "LG Electronics" inside "LG Electronics North America Tech Conference"
             taken.append((m.start(), m.end()))
-            if any(f in compact for f in companies[name]) or name.replace(" ", "") in compact:
+            name = official[form]
+            if any(f in compact for f in terms[form]) or form.replace(" ", "") in compact:
                 continue
             if any(h and (h in name.lower() or name.lower() in h) for h in held):
                 continue
-            issues.append(f"organisation: {name} is not in the Korean")
+            line = f"{'organisation' if name.startswith('LG ') else 'term'}: {name} is not in the Korean"
+            if line not in issues:
+                issues.append(line)
     gazetteer = default_gazetteer()
     here = [m.place for m in gazetteer.mentions(ko)]
     for p in dict.fromkeys(m.place for m in gazetteer.mentions(_ORG_NAMES.sub(" ", en))):
         if p.kind == "country" and p.country == "South Korea":
             continue  # "South Korea's LG": context every reader has
-        if not any(_same_place(p, q) for q in here):
-            issues.append(f"place: {p.name} is not in the Korean")
+        line = f"place: {p.name} is not in the Korean"
+        if not any(_same_place(p, q) for q in here) and line not in issues:
+            issues.append(line)
     roles = " ".join(r.title for e in named for r in e.roles).lower()
     for title in dict.fromkeys(x[0].lower() for x in _TITLE_EN.finditer(en)):
         if not re.search(_TITLES_BACK[title], ko) and title not in roles:

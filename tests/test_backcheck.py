@@ -70,6 +70,10 @@ def test_a_company_place_or_title_the_paragraph_does_not_give_is_flagged() -> No
     assert "organisation: LG CNS is not in the Korean" in issues
     assert "place: Toronto is not in the Korean" in issues
     assert "title: 'ceo' is not in the Korean" in issues
+    moved = "LG Chemical's unit used AVEO Oncology to enter the market."  # a variant spelling counts too
+    assert set(check_back(ko, moved, G, MAY, cast)) == {
+        "organisation: LG Chem is not in the Korean", "term: AVEO Oncology is not in the Korean",
+    }  # fmt: skip
     right = 'Chairman Koo Kwang-mo said at the lab in Boston, Massachusetts, "New drugs are a long-haul business."'
     assert check_back(ko, right, G, MAY, cast) == []
     # a directory person carries his own company and title; a university's name holds no place
