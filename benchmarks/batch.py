@@ -214,6 +214,10 @@ def run(requests: int, paragraphs: int, items: int, work: Path, wait_limit: floa
                 f"articles finished in {report.finish_seconds:.1f} s = "
                 f"{report.done / max(report.finish_seconds, 1e-9):,.0f} chunks/s on every core)"
             )
+            # the finishing workers have been reaped (the fake server, still running, is not counted)
+            workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            if workers_mb:
+                note.append(f"(largest finishing worker's peak RSS {workers_mb:.0f} MB)")
         server_stats = server.stats()
         if profiler:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
