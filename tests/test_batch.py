@@ -6,8 +6,10 @@ made from batch answers."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,6 +278,25 @@ def test_requests_stored_without_a_spec_are_rendered_again(
     assert main(COLLECT) == 0
     assert "5 answer(s) collected, 2 article(s) complete, 0 failed" in capsys.readouterr().err
     assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
+
+
+def test_articles_finished_in_worker_processes_are_the_ones_finished_here(
+    fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(finish, "POOL_FROM", 1)  # two articles are enough to start the workers
+    pools: list[int] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, workers: int, **kw: Any) -> None:
+            pools.append(workers)
+            super().__init__(workers, **kw)
+
+    monkeypatch.setattr(finish, "ProcessPoolExecutor", Recorded)
+    assert main(SUBMIT) == 0
+    assert main(COLLECT) == 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    assert pools == ([cores] if cores > 1 else [])  # one worker per core
+    assert weekly(tmp_path) == GOLDEN.read_text("utf-8")  # the same facts as a synchronous run
 
 
 def test_a_chunk_without_a_stored_request_has_its_prompt_rendered_again(
