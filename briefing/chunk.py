@@ -19,6 +19,10 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
 _SPACE = re.compile(r"\s")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")"}
 _ENDERS = ".!?。"
+# A period that ends an abbreviation or an initial, not a sentence ("the U.S. plant", "Mr. Koo").
+_ABBREVIATION = re.compile(
+    r"(?<![A-Za-z])(?:U\.S|U\.K|U\.N|E\.U|Mr|Ms|Mrs|Dr|St|Inc|Corp|Co|Ltd|Jr|Gov|Sen|Rep|Gen|Lt|vs|a\.m|p\.m|[A-Z])\.$"
+)
 
 
 def estimate_tokens(text: str) -> int:
@@ -50,7 +54,12 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
             stack.append(_OPEN[c])
         elif stack and c == stack[-1]:
             stack.pop()
-        elif c in _ENDERS and not stack and not straight_open:
+        elif (
+            c in _ENDERS
+            and not stack
+            and not straight_open
+            and not _ABBREVIATION.search(text, max(0, i - 6), i + 1)
+        ):
             j = i + 1
             while j < n and text[j] in _ENDERS + "\"'”’)":
                 j += 1

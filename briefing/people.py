@@ -43,6 +43,20 @@ _NOT_NAMES = {
     "이사회", "임원", "사장단", "전무", "상무", "부문", "사업", "공장", "현장", "구매", "구성", "조사", "유럽",
     "서밋", "포럼", "전시", "전략", "성장", "공감", "도약", "신년", "방한", "기조", "임직원", "고객", "시장",
 }  # fmt: skip
+_NOT_NAME_WORDS = {
+    "이번",
+    "지난",
+    "올해",
+    "당시",
+    "현지",
+    "국내",
+    "해외",
+    "이날",
+    "최근",
+    "이후",
+    "그룹",
+    "회사",
+}
 _NOUN_END = re.compile(r"(?:지역|사업|부문|본부|법인|센터|공장|그룹|전자|화학|소재|기술|연구|담당|총괄)$")
 # A word between an executive's name and title: the company ("LG전자[066570]"), the division.
 _ORG_WORD = re.compile(
@@ -108,9 +122,12 @@ def _people_named(text: str, glossary: Glossary, gazetteer: Gazetteer) -> tuple[
             continue  # "권봉석 사장": a title, not a second person
         words = bare.split()
         if len(words) > 1 and any(
-            re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여)$", w) for w in words
+            re.search(r"(?:본|한|자|던|는|은|을|를|게|서|고|며|여|해|면)$", w) or w in _NOT_NAME_WORDS
+            for w in words
         ):
-            continue  # "가장 눈여겨본", "묻자": words of a clause, not a foreign name
+            continue  # "가장 눈여겨본", "묻자", "이번 중국": words of a clause, not a foreign name
+        if re.search(r"(?:해|하기|하며|하고)$", bare):
+            continue  # "강조해 온 권 부회장", "공유하기": a verb before a title
         if not (_korean_name(bare) or len(words) > 1) or bare in _NOT_NAMES:
             continue
         found.setdefault(bare, Person(bare, (), False))

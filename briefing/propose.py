@@ -314,7 +314,8 @@ def _subject(text: str, refs: list[_Ref]) -> list[Person]:
                 end = r.end + m.end()
                 group = list(dict.fromkeys(x.person for x in refs if r.start <= x.start < end))
                 return sorted(group, key=lambda p: not p.leader)
-            if len(words) <= 4 and "," not in m[0] and not _PUBLIC_OFFICE.search(m[0]):
+            later = any(r.end <= x.start < r.end + m.end() for x in refs)  # the marker is theirs
+            if len(words) <= 4 and "," not in m[0] and not _PUBLIC_OFFICE.search(m[0]) and not later:
                 return [r.person]
         if re.match(r"[A-Za-z]", text[r.start]) and not re.search(
             r"\b(?:with|met|and|to|by|from|for|of)\s+(?:\w+\s+){0,4}$", text[max(0, r.start - 40) : r.start]
@@ -324,7 +325,7 @@ def _subject(text: str, refs: list[_Ref]) -> list[Person]:
 
 
 _OPENER = re.compile(
-    r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|Then|Later|After that)\b)"
+    r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|His|Her|Then|Later|After that)\b)"
 )
 # Words that end like a subject but are not one: time and place topics, adnominal forms.
 _NOT_SUBJECT = re.compile(

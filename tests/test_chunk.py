@@ -46,6 +46,16 @@ def test_curly_quotes_and_numbers_do_not_split() -> None:
     assert sentences == ["그는 “가전 No.1을 넘어선다. 도약한다”고 말했다.", "2.5% 성장했다."]
 
 
+def test_an_abbreviation_or_an_initial_does_not_end_a_sentence() -> None:
+    text = "In May, he visited the company's U.S. plants. Mr. Kwon met J. Smith there. He left."
+    sentences = [text[s.start : s.end] for s in split_sentences(text)]
+    assert sentences == [
+        "In May, he visited the company's U.S. plants.",
+        "Mr. Kwon met J. Smith there.",
+        "He left.",
+    ]
+
+
 def test_chunks_prefer_paragraph_boundaries(seeds: list) -> None:  # type: ignore[type-arg]
     article = seeds[0]
     for c in chunk_article(article, 800)[:-1]:

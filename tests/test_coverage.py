@@ -91,10 +91,14 @@ def test_gold_evidence_is_verbatim_in_the_cleaned_text() -> None:
 
 # What a perfect model that points at sentences (extract@4) still loses, and why: a university
 # the gazetteer does not know, named in a sentence that also names no city; and a country-level
-# stop the merge folds into the city stop of the same trip.
+# stop the merge folds into the city stop of the same trip; and a state the gold counts as a site
+# of its own ("미시간주 공장과 트로이 연구소") beside a city in it, which merge folds into the city's
+# stop of the same visit as it folds "캘리포니아주" into "쿠퍼티노" (keeping states cost the seeds'
+# stop precision 1.0 -> 0.83 and the corpus's 0.93 -> 0.87 for this one stop).
 KNOWN_LOSSES = {
     "newspim_20240617_hyun-shingyoon.txt: stop Seoul",
     "kedglobal_20240610_koo-kwangmo.txt: stop United States",
+    "wowtv_20230601_kwon-youngsoo.txt: stop Michigan",
 }
 
 

@@ -21,7 +21,7 @@ from briefing.prompts import get_prompt
 
 # Made-up text in the shape of a Korean news chunk (our own words).
 CHUNK = (
-    "권봉석 LG 부회장이 지난 3일부터 사흘간 폴란드 브로츠와프 배터리 공장과 미국 미시간주 트로이 "
+    "권봉석 LG 부회장이 지난 3일부터 사흘간 폴란드 브로츠와프 배터리 공장과 미국 미시간주 폰티액 "
     "연구소를 찾았다고 LG가 7일 밝혔다.\n\n"
     '권 부회장은 현장에서 "품질은 타협할 수 없는 원칙"이라며 "고객 신뢰가 곧 성장"이라고 말했다. '
     "그는 공장 증설에 3조 5000억원을 투자한다고 설명했다."
@@ -79,7 +79,7 @@ def test_a_place_the_gazetteer_lacks_is_taken_when_the_sentence_writes_its_sound
         S=[
             {
                 "l": "권봉석",
-                "p": "Troy",
+                "p": "Pontiac",
                 "at": 1,
                 "d": 1,
                 "a": "trip",
@@ -91,7 +91,7 @@ def test_a_place_the_gazetteer_lacks_is_taken_when_the_sentence_writes_its_sound
         ]
     )
     [stop] = resolve(answer, number_chunk(CHUNK), default_gazetteer()).extraction.stops
-    assert stop.place_ko == "트로이" and stop.city == "Troy"
+    assert stop.place_ko == "폰티액" and stop.city == "Pontiac"
 
 
 def test_date_words_as_the_sentence_writes_them() -> None:

@@ -130,6 +130,19 @@ def test_a_sentence_without_a_subject_goes_on_with_the_last_traveller_and_a_comp
     assert stops_of(later) == [("구광모", "Warsaw", "3일"), ("구광모", "Wrocław", None)]
 
 
+def test_the_subject_marker_belongs_to_the_name_right_before_it() -> None:
+    text = (
+        "권영수 LG에너지솔루션 부회장은 12일 난징으로 출국했다. "
+        "이번 중국 방문을 마치면 권 부회장은 주요 해외 사업장을 모두 돌아보게 된다. "
+        "그는 지난해 출장에서 스마트팩토리를 점검했다. 같은 해 7월에는 폴란드 공장을 방문했다."
+    )
+    assert stops_of(text) == [("권영수", "Nanjing", "12일"), ("권영수", "Poland", "같은 해 7월")]
+    english = (
+        "LG Chairman Koo Kwang-mo left for the U.S. on Monday. His schedule covers Spring Hill and Austin."
+    )
+    assert [s[1] for s in stops_of(english)] == ["Spring Hill", "Austin"]
+
+
 def test_everyone_a_caption_puts_at_a_place_is_there_and_so_are_a_visitor_s_hosts() -> None:
     caption = (
         "오유성 LG에너지솔루션 소형전지사업부장(전무·왼쪽 세번째)과 김형식 ESS전지사업부장(오른쪽 두번째)이 "
