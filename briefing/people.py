@@ -32,6 +32,8 @@ _TITLE_THEN_NAME = re.compile(
     r"(?=[\s(은는이가의을를과와도께,)]|$)"
 )
 _RANK = re.compile(r"(?:부회장|회장|부사장|사장|전무|상무|대표)")  # may follow a name unspaced
+# A title any company's executive holds ("회장", "CEO"), unlike a post only LG has ("CO법인장").
+_PLAIN_TITLE = re.compile(rf"(?:{CORPORATE_TITLES}|CSO|CDO|CIO|CMO)")
 # Words between a name and its title that say the person is not at LG.
 _OTHER_ORG = re.compile(
     r"삼성|현대|SK|롯데|한화|포스코|GS|두산|CJ|네이버|카카오|KT|애플|구글|마이크로소프트|엔비디아|퀄컴|"
@@ -104,11 +106,11 @@ def _people_named(text: str, glossary: Glossary, gazetteer: Gazetteer) -> tuple[
             continue  # a word with its particle, or a company ("현대차 회장"), not a name
         if _OTHER_ORG.search(between.replace(" ", "")) and "LG" not in between:
             others.add(name)
-        elif (between or not _RANK.fullmatch(m["title"])) and all(
+        elif (between or not _PLAIN_TITLE.fullmatch(m["title"])) and all(
             _ORG_WORD.search(w) or gazetteer.exact(w) for w in between.split()
         ):
             found[name] = Person(name, (), True)
-        elif not between and _RANK.fullmatch(m["title"]):
+        elif not between and _PLAIN_TITLE.fullmatch(m["title"]):
             ranked_only.add(name)  # "신동빈 회장도": LG's only if the text names him with LG somewhere
     for name in others:  # named once as another company's: not LG's, wherever else named bare
         if name not in found or found[name].english == ():  # the directory's LG people stay

@@ -76,6 +76,14 @@ def test_the_text_decides_only_when_it_names_the_speaker() -> None:
     assert speakers_of(text, 1, 12, {"구광모": ["Koo Kwang-mo"], "정의선": ["Chung Eui-sun"]}) == {"구광모"}
 
 
+def test_an_association_s_acronym_before_a_title_is_no_leader() -> None:
+    from briefing.people import people_named
+
+    text = '배경훈 LG AI연구원장 "엑사원 공개 당긴다"\n\n한경협 CEO 포럼서 강연\n\n"AI 도입 전에 문제부터 정리해야"'
+    leaders = {p.ko for p in people_named(text, default_glossary()) if p.leader}
+    assert leaders == {"배경훈"}
+
+
 def test_titled_subjects_are_people_and_quote_links_are_not() -> None:
     text = '안덕근 산업통상자원부 장관은 말했다. "좋다"라고 권 사장은 말했다. 마크 그린 하원의원이 왔다.'
     assert titled_people(text) == ["안덕근", "마크 그린"]
