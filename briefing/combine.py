@@ -157,7 +157,8 @@ def combine(
             return True
         bare = strip_title(name)
         return bool(re.fullmatch(r"[가-힣]{2,4}", bare)) and not any(
-            _same_person(bare, o) for o in not_leaders
+            _same_person(bare, o.split()[0])
+            for o in not_leaders  # "정의선 현대자동차그룹"
         )
 
     for lx in (x for x in model.leaders if known(x.name_ko)):

@@ -25,11 +25,11 @@ _EXEC = (
 )
 _NAME_THEN_TITLE = re.compile(  # a lookahead: one candidate never hides the next ("찾아 김철수 연구소장")
     rf"(?<![가-힣A-Za-z])(?=(?P<name>[가-힣]{{2,4}})\s+(?P<between>(?:[^\s\"“”.,]+\s+){{0,3}}?)(?P<title>{_EXEC})"
-    r"(?:[\s(은는이가의을를과와도께,)]|$))"
+    r"(?:[\s(은는이가의을를과와도께에,)]|$))"
 )
 _TITLE_THEN_NAME = re.compile(
     rf"(?P<org>LG[가-힣A-Za-z&]*)\s+(?P<name>[가-힣]{{2,4}})(?P<gap>\s*)(?P<title>{_EXEC})"
-    r"(?=[\s(은는이가의을를과와도께,)]|$)"
+    r"(?=[\s(은는이가의을를과와도께에,)]|$)"
 )
 _RANK = re.compile(r"(?:부회장|회장|부사장|사장|전무|상무|대표)")  # may follow a name unspaced
 # A title any company's executive holds ("회장", "CEO"), unlike a post only LG has ("CO법인장").

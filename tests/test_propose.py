@@ -240,7 +240,7 @@ def test_combine_keeps_what_a_strong_model_found_beyond_code_when_the_text_says_
 
 def test_the_model_s_stops_for_a_rival_s_chairman_or_for_words_that_are_no_name_are_dropped() -> None:
     text = (
-        "신동빈 롯데그룹 회장은 5일 인도 푸네를 방문했다. 이어 정의선 현대차그룹 회장도 뉴델리를 찾았다. "
+        "신동빈 롯데그룹 회장은 5일 인도 푸네를 방문했다. 정의선 현대자동차그룹 회장에 이어 뉴델리를 찾았다. "
         "LG 측 인사들도 이날 노이다 공장을 방문했다. 양재훈 부사장도 이날 첸나이를 방문했다."
     )
     numbered = number_chunk(text)
