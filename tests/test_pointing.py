@@ -97,6 +97,8 @@ def test_a_place_the_gazetteer_lacks_is_taken_when_the_sentence_writes_its_sound
 def test_date_words_as_the_sentence_writes_them() -> None:
     assert date_words("구 회장은 지난달 24일부터 나흘 일정으로 인도를 찾았다") == "지난달 24일부터 나흘 일정"
     assert date_words("다음 날인 3일 오창공장을 방문했다") == "다음 날인 3일"
+    assert date_words("조 CEO는 지난달 설 연휴를 앞두고 벵갈루루를 찾았다") == "지난달"  # that whole month
+    assert date_words("구 회장은 이달 말 미국을 찾는다") == "이달 말"
     assert date_words("LG는 24일 밝혔다") is None
     assert date_words("He wrapped up the trip on Thursday.") == "on Thursday"
     assert date_words("2020.07.23 광저우") == "2020.07.23"
