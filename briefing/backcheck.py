@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -145,13 +146,11 @@ _TITLE_EN = re.compile(  # acronyms in capitals only: "Cho" is a surname, "CHO" 
 )
 
 
-def _added_context(ko: str, en: str, glossary: Glossary, named: Sequence[Entry]) -> list[str]:
-    """Context a translation adds that its paragraph does not give: an LG company or another term
-    of the glossary, a place, a title. A company or title the paragraph's directory people hold is
-    theirs to carry ("LG Electronics CEO William Cho" for "조 사장"); the Korean gives the rest."""
-    issues = []
-    compact = re.sub(r"\s+", "", ko)
-    terms: dict[str, set[str]] = {}  # a written form (official or variant) -> its Korean forms
+@functools.lru_cache(maxsize=8)
+def _term_table(glossary: Glossary) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each written form of a glossary term (official or variant) -> its Korean forms, and -> the
+    official English form; built once per glossary (the read-back runs for every quote)."""
+    terms: dict[str, set[str]] = {}
     official: dict[str, str] = {}
     for e in glossary.entries:
         if e.person:
@@ -162,6 +161,16 @@ def _added_context(ko: str, en: str, glossary: Glossary, named: Sequence[Entry])
                 {ko_form, re.sub(r"(?:사업본부|본부|사업부|부문)$", "", ko_form)}
             )
             official.setdefault(form, e.en)
+    return terms, official
+
+
+def _added_context(ko: str, en: str, glossary: Glossary, named: Sequence[Entry]) -> list[str]:
+    """Context a translation adds that its paragraph does not give: an LG company or another term
+    of the glossary, a place, a title. A company or title the paragraph's directory people hold is
+    theirs to carry ("LG Electronics CEO William Cho" for "조 사장"); the Korean gives the rest."""
+    issues = []
+    compact = re.sub(r"\s+", "", ko)
+    terms, official = _term_table(glossary)
     held = {(r.company or "").lower() for e in named for r in e.roles}
     taken: list[tuple[int, int]] = []
     for form in sorted(terms, key=len, reverse=True):

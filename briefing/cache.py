@@ -65,18 +65,22 @@ class Cache:
             return None
         return entry
 
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        """Store an entry; a full or read-only disk costs a repeated call later, not the run."""
+    def put(self, key: str, entry: dict[str, Any]) -> bool:
+        """Store an entry; a full or read-only disk costs a repeated call later, not the run.
+        Whether it was written."""
         try:
             atomic_write_text(self._path(key), json.dumps(entry, ensure_ascii=False, indent=1), durable=False)
         except OSError as e:
             _warn_once(f"cache not written ({e.strerror}): {self.root}; answers will be asked again next run")
+            return False
+        return True
 
-    def put_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Store many entries at once in the packed tier (one transaction)."""
+    def put_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+        """Store many entries at once in the packed tier (one transaction). Whether they were
+        written: a caller that cannot ask again (a batch's answers) must know."""
         rows = [(k, json.dumps(e, ensure_ascii=False, separators=(",", ":"))) for k, e in entries]
         if not rows:
-            return
+            return True
         try:
             with self._lock:
                 con = self._connect(create=True)
@@ -84,7 +88,9 @@ class Cache:
                 with con:
                     con.executemany("INSERT OR REPLACE INTO entries (key, entry) VALUES (?, ?)", rows)
         except (OSError, sqlite3.Error) as e:
-            _warn_once(f"cache not written ({e}): {self.root}; answers will be asked again next run")
+            _warn_once(f"cache not written ({e}): {self.root}")
+            return False
+        return True
 
     def _get_packed(self, key: str) -> dict[str, Any] | None:
         try:

@@ -153,9 +153,10 @@ def combine(
     def known(name: str) -> bool:
         """A leader code found, or a name code cannot place; never one code knows is not LG's,
         nor words that are no name ("LG", "조주완 LG전자")."""
-        if any(_same_person(name, x.name_ko) for x in code.leaders):
-            return True
         bare = strip_title(name)
+        first = bare.split()[0] if bare.split() else bare  # "구광모 LG" (a title's company left on)
+        if any(_same_person(name, x.name_ko) or _same_person(first, x.name_ko) for x in code.leaders):
+            return True
         return bool(re.fullmatch(r"[가-힣]{2,4}", bare)) and not any(
             _same_person(bare, o.split()[0])
             for o in not_leaders  # "정의선 현대자동차그룹"

@@ -24,7 +24,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _NAME_START = re.compile(r"(?<![가-힣])[가-힣]|[^가-힣\s]")
 # Administrative suffixes: "조지아주" is a state even where the gazetteer only knows 조지아 the country.
 # A place's name at the head of an organisation's ("뉴욕대학교", "부산은행"): not where anyone is.
-_ORG_SUFFIX = re.compile(r"(?:대학교|대학원|대학|은행|일보|신문|방송|증권)")
+_ORG_SUFFIX = re.compile(r"(?:대학교|대학원|대학(?!가|로)|은행(?!회관)|일보|신문(?!로)|방송)")
 _ADMIN_SUFFIX = re.compile(
     r"(?:카운티|주|州|省)(?!식|요|최|관|재|력|년|간|말|목|문|장|총|가|주|민|택|행|사|도|인|류)"
 )
@@ -143,20 +143,22 @@ class Gazetteer:
             if any(k.start <= x.start and x.end <= k.end for k in kept):
                 continue
             before = original[keep[x.start] - 1] if keep[x.start] > 0 else " "
-            if not self._bounded(compact, before, x, kept):
+            glued = x.end < len(keep) and keep[x.end] == keep[x.end - 1] + 1  # no space after it
+            if not self._bounded(compact, before, x, kept, glued):
                 continue
             kept.append(x)
         return kept
 
     @staticmethod
-    def _bounded(compact: str, before: str, x: Mention, kept: list[Mention]) -> bool:
-        """A Korean name starts a word (or follows another place: "美애리조나") and is not the
-        stem of a state the gazetteer does not know ("조지아" in "조지아주")."""
+    def _bounded(compact: str, before: str, x: Mention, kept: list[Mention], glued: bool) -> bool:
+        """A Korean name starts a word (or follows another place: "美애리조나"), is not the head of
+        an organisation's name written as one word ("뉴욕대학교"), and is not the stem of a state
+        the gazetteer does not know ("조지아" in "조지아주")."""
         if not _HANGUL.match(compact[x.start]):
             return True
         if _HANGUL.match(before) and not any(k.end == x.start for k in kept):
             return False
-        if _ORG_SUFFIX.match(compact, x.end):
+        if glued and _ORG_SUFFIX.match(compact, x.end):
             return False
         return not (x.place.kind != "region" and _ADMIN_SUFFIX.match(compact, x.end))
 

@@ -55,9 +55,23 @@ _ATTENDED = re.compile(
     r"참석|함께\s*했|함께했|자리했|동행|배석|참여했|왼쪽|오른쪽|attended|joined|accompanied"
 )
 # A leader named as the one a visitor met or was shown round by.
-_HOSTED = re.compile(
-    r"[^.\"“”]{0,60}?(?:과|와|을|를)\s*(?:만나|만났|면담|회동|접견|맞이|맞았|영접|환담)|[^.\"“”]{0,40}?의\s*안내"
+_HOSTED = re.compile(  # the names and titles of a list, then "…과 만났다"; no clause between
+    r"(?P<list>(?:\s*[^\s.\"“”]+){0,14}?)\s*[^\s.\"“”]*?(?:과|와|을|를)\s*(?:만나|만났|면담|회동|접견|맞이|맞았|영접|환담)"
+    r"|\s*[^\s.\"“”]*?의\s*안내"
 )
+_CLAUSE_WORD = re.compile(r"(?:에|의|이|가|은|는|을|를|에게|한|된|뒤|후)$")  # a word of another clause
+
+
+def _hosted(masked: str, end: int) -> bool:
+    """The leader named at ``end`` is one a visitor met ("… 조주완 CEO, 정철동 CEO 등 경영진과
+    만났다"), not a man the sentence only mentions ("구 회장에 대해 언급한 뒤 기자들과 만났다")."""
+    m = _HOSTED.match(masked, end)
+    words = (m["list"] or "").split() if m else []
+    return m is not None and not any(
+        _CLAUSE_WORD.search(w.rstrip(",")) and not re.match(r"(?:LG|엘지|㈜)", w) for w in words
+    )
+
+
 _UNNAMED = re.compile(r"관계자|대변인|측은|측이|spokes(?:man|woman|person)|official said", re.IGNORECASE)
 _PUBLIC_OFFICE = re.compile(r"장관|차관|대통령|총리|주지사|시장$|대사|의원|위원장|총재|청장|국왕|왕세자")
 
@@ -178,6 +192,7 @@ def propose(
     stops: list[StopX] = []
     chunk_places = place_mentions(gazetteer, text, 0, len(text))  # once: the gazetteer is costly
     last_subject: Person | None = None
+    since = 0  # sentences since the last subject: a trip is carried on three at most
     last_event: tuple[tuple[int, int, Place], str] | None = None
     masked = _PARENTHESES.sub(lambda m: "·" * len(m[0]), text)  # "사장(왼쪽)과" is one word
     every_ref = _subject_refs(text, (0, len(text)), people)
@@ -187,12 +202,13 @@ def propose(
         refs = [r for r in every_ref if span[0] <= r.start < span[1] and not inside_quote(numbered, r.start)]
         group = _subject(masked, refs)
         subject = group[0] if group else None
-        if subject is None and not refs and _continues(masked[span[0] : span[1]]):
+        since += 1
+        if subject is None and not refs and since <= 3 and _continues(masked[span[0] : span[1]]):
             subject = last_subject  # "이어 …", "He then …", "지난 6일에는 인도로 넘어가 …"
         elif subject is None and not refs and _subject_words(masked[span[0] : span[1]].split()[:2]):
             last_subject = None  # "LG화학은 …": the company's sentence, nobody's trip goes on
         if subject is not None:
-            last_subject = subject
+            last_subject, since = subject, 0
         places_here = [
             m
             for m in chunk_places
@@ -225,7 +241,7 @@ def propose(
         if (subject is None or not subject.leader) and places_here and VISIT.search(sentence):
             # "칼레니우스 회장은 LG트윈타워를 찾아 조주완 CEO 등 경영진과 만났다": the hosts were there
             here = _most_specific(places_here)
-            hosts = [r.person for r in refs if r.person.leader and _HOSTED.match(masked, r.end)]
+            hosts = [r.person for r in refs if r.person.leader and _hosted(masked, r.end)]
             for p in dict.fromkeys(hosts):
                 (start, end, place), when = here[-1], date_words(sentence)
                 stops.append(_stop(p.ko, text[start:end], place, when, "stop", [], _status(sentence)))
@@ -307,8 +323,8 @@ def _subject(text: str, refs: list[_Ref]) -> list[Person]:
     for r in refs:
         tail = text[r.end : r.end + 120]
         m = re.match(r"\s*(?:\S+\s+){0,7}?\S*?(?:은|는|이|가|도)(?=\s|$)", tail)
-        if m and not re.search(r"[\"“”.]", m[0]):
-            words = m[0].split()
+        if m and not re.search(r"[\"“”.]", m[0]) and not re.match(r"(?:LG|엘지|㈜)", m[0].split()[-1]):
+            words = m[0].split()  # (not "LG디스플레이", a company's name that ends like a subject)
             joint = any(re.search(r"(?:과|와|및|,)$", w) for w in words[:-1])
             if joint:
                 end = r.end + m.end()
@@ -324,6 +340,10 @@ def _subject(text: str, refs: list[_Ref]) -> list[Person]:
     return []
 
 
+_WENT = re.compile(
+    r"찾(?:았|아|은|는|을|기|고)|방문|건너가|건너간|넘어가|넘어간|날아가|날아간|도착|이동|둘러|향했|향한|"
+    r"머물|출국|들렀|들러|참석|시찰|점검했|살폈"
+)
 _OPENER = re.compile(
     r"\s*(?:이어|이후|그는|그리고|또|또한|이어서|다음|이튿날|다음 날|앞서|이에 앞서|(?:He|She|His|Her|Then|Later|After that)\b)"
 )
@@ -341,8 +361,8 @@ def _continues(sentence: str) -> bool:
         return True
     if not re.search(r"[가-힣]", sentence):
         return False  # English says its subject
-    visit = VISIT.search(sentence)
-    return not _subject_words(sentence[: visit.start() if visit else len(sentence)].split()[:10])
+    went = _WENT.search(sentence)  # a verb of going, not "열린" or a noun: "… 열린 CES에서 공개된 제품"
+    return went is not None and not _subject_words(sentence[: went.start()].split()[:10])
 
 
 def _subject_words(words: list[str]) -> bool:

@@ -280,6 +280,25 @@ def test_requests_stored_without_a_spec_are_rendered_again(
     assert weekly(tmp_path) == GOLDEN.read_text("utf-8")
 
 
+def test_an_answer_the_cache_cannot_keep_is_failed_not_done(
+    fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(SUBMIT) == 0
+    (tmp_path / "cache" / "llm" / Cache.PACKED).mkdir(parents=True)  # the packed file cannot be made
+    with monkeypatch.context() as m:
+        m.setattr(Cache, "put", lambda self, key, entry: False)  # nor one file per answer
+        assert main(COLLECT) != 0
+    assert "cache not written" in capsys.readouterr().err
+    store = Store(tmp_path / "store.sqlite3")
+    assert {str(r["state"]) for r in store.batch_requests()} == {"failed"}  # for --sync-rest, not lost
+    store.close()
+    (tmp_path / "cache" / "llm" / Cache.PACKED).rmdir()
+    assert main([*COLLECT, "--sync-rest"]) == 0  # finished synchronously
+    store = Store(tmp_path / "store.sqlite3")
+    assert store.db.execute("SELECT COUNT(*) FROM extractions WHERE failures_json = '[]'").fetchone()[0] == 2
+    store.close()
+
+
 def test_articles_finished_in_worker_processes_are_the_ones_finished_here(
     fake: FakeBatches, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -156,6 +156,19 @@ def test_everyone_a_caption_puts_at_a_place_is_there_and_so_are_a_visitor_s_host
     assert stops_of(visit) == [("조주완", "Seoul", "13일")]
 
 
+def test_what_only_looks_like_a_trip_is_not_one() -> None:
+    # a product first shown at a show, a leader only mentioned, a stock exchange in New York
+    text = "구광모 LG 회장은 지난 5일 베트남 하노이를 방문했다. 지난해 미국 라스베이거스에서 열린 CES에서 공개된 제품이다."
+    assert stops_of(text) == [("구광모", "Hanoi", "지난 5일")]
+    text = "젠슨 황 엔비디아 CEO는 구광모 LG 회장에 대해 언급한 뒤 대만 타이베이에서 기자들과 만났다."
+    assert stops_of(text) == []
+    assert stops_of("구광모 LG 회장은 지난 5일 미국 뉴욕 증권거래소를 방문했다.") == [
+        ("구광모", "New York", "지난 5일")
+    ]
+    hosts = "칼레니우스 회장은 13일 LG트윈타워를 찾아 조주완 LG전자 CEO, 정철동 LG디스플레이 CEO 등과 만났다."
+    assert stops_of(hosts) == [("조주완", "Seoul", "13일"), ("정철동", "Seoul", "13일")]
+
+
 def test_names_that_hold_a_place_are_not_stops() -> None:
     text = (
         "신학철 LG화학 부회장은 방한한 미국 재무부 장관을 만났다. "

@@ -10,6 +10,7 @@ processes, one per core. Workers only read (the cache); this process alone write
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -122,5 +123,9 @@ def _workers(articles: int, settings: Settings, cache_dir: Path) -> Iterator[Exe
     if articles < POOL_FROM or cores < 2:
         yield None
         return
-    with ProcessPoolExecutor(cores, initializer=_start_worker, initargs=(settings, cache_dir)) as pool:
+    # forkserver: a worker does not inherit this process's open SQLite connections (store, cache)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        cores, mp_context=context, initializer=_start_worker, initargs=(settings, cache_dir)
+    ) as pool:
         yield pool

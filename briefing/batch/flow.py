@@ -210,8 +210,16 @@ def _apply(answers: Iterable[BatchAnswer], store: Store, settings: Settings, cac
                                                     "cached_tokens": 0}}))  # fmt: skip
             marks.append((a.custom_id, "done", None))
             report.done += 1
-        if cache is not None:
-            cache.put_many(entries)
+        if cache is not None and not cache.put_many(entries):
+            # not kept anywhere: an answer marked done would never be asked again, so each one
+            # the files cannot take either is failed, for `collect --sync-rest` or a new submit
+            lost = {cid for cid, entry in entries if not cache.put(cid, entry)}
+            reason = "cache not written: the answer could not be kept"
+            marks = [
+                (cid, "failed", reason) if cid in lost else (cid, state, why) for cid, state, why in marks
+            ]
+            report.failed += [(cid, reason) for cid in sorted(lost)]
+            report.done -= len(lost)
         with store.transaction():
             store.set_request_states(marks)
 
