@@ -19,9 +19,12 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3\u3130-\u318f]")
 _SPACE = re.compile(r"\s")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "(": ")"}
 _ENDERS = ".!?。"
-# A period that ends an abbreviation or an initial, not a sentence ("the U.S. plant", "Mr. Koo").
-_ABBREVIATION = re.compile(
-    r"(?<![A-Za-z])(?:U\.S|U\.K|U\.N|E\.U|Mr|Ms|Mrs|Dr|St|Inc|Corp|Co|Ltd|Jr|Gov|Sen|Rep|Gen|Lt|vs|a\.m|p\.m|[A-Z])\.$"
+# A period that ends a title or an initial, never a sentence ("Mr. Koo", "J. Smith").
+_ABBREVIATION = re.compile(r"(?<![A-Za-z.])(?:Mr|Ms|Mrs|Dr|St|Gov|Sen|Rep|Gen|Lt|vs|[A-Z])\.$")
+# An abbreviation that may also end a sentence: it does when a Korean word or an opener follows.
+_ABBREVIATION_END = re.compile(r"(?<![A-Za-z])(?:U\.S|U\.K|U\.N|E\.U|Inc|Corp|Co|Ltd|Jr|a\.m|p\.m)\.$")
+_OPENER = re.compile(
+    r"\s+(?:[가-힣]|(?:The|He|She|It|They|We|I|In|On|At|But|And|This|That|These|Those|His|Her|Its|Their)\b)"
 )
 
 
@@ -36,6 +39,14 @@ class Span:
     start: int
     end: int
     paragraph_end: bool
+
+
+def _not_an_end(text: str, i: int) -> bool:
+    """The period at ``i`` ends an abbreviation, not the sentence ("Mr. Koo", "the U.S. plant";
+    but "… in the U.S. The company said" ends there)."""
+    if _ABBREVIATION.search(text, max(0, i - 6), i + 1):
+        return True
+    return bool(_ABBREVIATION_END.search(text, max(0, i - 6), i + 1)) and not _OPENER.match(text, i + 1)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Span]:
@@ -54,12 +65,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
             stack.append(_OPEN[c])
         elif stack and c == stack[-1]:
             stack.pop()
-        elif (
-            c in _ENDERS
-            and not stack
-            and not straight_open
-            and not _ABBREVIATION.search(text, max(0, i - 6), i + 1)
-        ):
+        elif c in _ENDERS and not stack and not straight_open and not _not_an_end(text, i):
             j = i + 1
             while j < n and text[j] in _ENDERS + "\"'”’)":
                 j += 1

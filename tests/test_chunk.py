@@ -56,6 +56,17 @@ def test_an_abbreviation_or_an_initial_does_not_end_a_sentence() -> None:
     ]
 
 
+def test_an_abbreviation_that_ends_a_sentence_splits_before_an_opener_or_korean() -> None:
+    text = "The plant is in the U.S. The company said so. He went to the U.S. 구 회장은 말했다."
+    sentences = [text[s.start : s.end] for s in split_sentences(text)]
+    assert sentences == [
+        "The plant is in the U.S.",
+        "The company said so.",
+        "He went to the U.S.",
+        "구 회장은 말했다.",
+    ]
+
+
 def test_chunks_prefer_paragraph_boundaries(seeds: list) -> None:  # type: ignore[type-arg]
     article = seeds[0]
     for c in chunk_article(article, 800)[:-1]:
