@@ -150,17 +150,30 @@ def combine(
     ``not_leaders``: people code knows are not LG's (a rival's chairman, a minister)."""
     leaders = list(code.leaders)
 
-    def known(name: str) -> bool:
-        """A leader code found, or a name code cannot place; never one code knows is not LG's,
-        nor words that are no name ("LG", "조주완 LG전자")."""
+    def canonical(name: str) -> str | None:
+        """The leader the model means, as code names him: one code found ("조주완 LG전자" is
+        조주완), or a name code cannot place; never one code knows is not LG's ("정의선
+        현대자동차그룹"), nor words that are no name ("LG")."""
         bare = strip_title(name)
-        first = bare.split()[0] if bare.split() else bare  # "구광모 LG" (a title's company left on)
-        if any(_same_person(name, x.name_ko) or _same_person(first, x.name_ko) for x in code.leaders):
-            return True
-        return bool(re.fullmatch(r"[가-힣]{2,4}", bare)) and not any(
-            _same_person(bare, o.split()[0])
-            for o in not_leaders  # "정의선 현대자동차그룹"
-        )
+        first = bare.split()[0] if bare.split() else bare
+        found = next((x.name_ko for x in code.leaders if _same_person(first, x.name_ko)), None)
+        if found is not None:
+            return found if len(first) > 1 else bare  # "구 회장" stays the short form merge resolves
+        if not re.fullmatch(r"[가-힣]{2,4}", bare) or any(
+            _same_person(bare, o.split()[0]) for o in not_leaders
+        ):
+            return None
+        return bare
+
+    def known(name: str) -> bool:
+        return canonical(name) is not None
+
+    model = model.model_copy(update={
+        "stops": [m.model_copy(update={"leader_ko": canonical(m.leader_ko)}) for m in model.stops
+                  if known(m.leader_ko)],
+        "statements": [q.model_copy(update={"speaker_ko": canonical(q.speaker_ko)}) for q in model.statements
+                       if known(q.speaker_ko)],
+    })  # fmt: skip
 
     for lx in (x for x in model.leaders if known(x.name_ko)):
         same = next((i for i, x in enumerate(leaders) if x.name_ko == strip_title(lx.name_ko)), None)
@@ -206,7 +219,7 @@ def combine(
             continue  # code has him there already, with the text's date; another visit has its own
         if m.date_text and _elsewhere(numbered, m):
             m = m.model_copy(update={"date_text": None})  # a date from a sentence about elsewhere
-        extra.append(m)
+        extra.append(m.model_copy(update={"leader_ko": canonical(leader)}))
     accepted = [m for m in extra if _visit_at(numbered, m.place_ko, strip_title(m.leader_ko))]
     # at a place someone was seen visiting, the others the chunk names went along (attendees)
     visited = {_place_key(s) for s in [*code.stops, *accepted]}
@@ -241,5 +254,5 @@ def combine(
         worded = _worded(said, model.statements)
         if said.speech == "indirect" and not worded.quote_en:
             continue  # reported words with no faithful English say nothing on an English page
-        statements.append(worded)
+        statements.append(worded.model_copy(update={"speaker_ko": canonical(said.speaker_ko)}))
     return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

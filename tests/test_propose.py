@@ -272,6 +272,19 @@ def test_the_model_s_stops_for_a_rival_s_chairman_or_for_words_that_are_no_name_
     assert [(s.leader_ko, s.city) for s in kept.stops] == [("양재훈", "Chennai")]  # unknown to code: kept
 
 
+def test_a_model_s_leader_written_with_his_company_is_the_leader_code_found() -> None:
+    text = "조주완 LG전자 사장은 1일 리야드를 찾았다. 조 사장은 이어 두바이로 향했다."
+    numbered = number_chunk(text)
+    model = ChunkExtraction(
+        leaders=[], stops=[_stop("조주완 LG전자", "두바이", "Dubai", purpose="Gulf sales meeting")],
+        statements=[], figures=[],
+    )  # fmt: skip
+    both = combine(propose(numbered), model, numbered)
+    assert [(s.leader_ko, s.city, s.purpose) for s in both.stops] == [
+        ("조주완", "Riyadh", None), ("조주완", "Dubai", "Gulf sales meeting"),
+    ]  # fmt: skip
+
+
 def test_a_rendering_that_is_no_translation_of_the_quote_is_not_shown() -> None:
     from briefing.combine import faithful
 
