@@ -46,25 +46,21 @@ def test_curly_quotes_and_numbers_do_not_split() -> None:
     assert sentences == ["그는 “가전 No.1을 넘어선다. 도약한다”고 말했다.", "2.5% 성장했다."]
 
 
-def test_an_abbreviation_or_an_initial_does_not_end_a_sentence() -> None:
-    text = "In May, he visited the company's U.S. plants. Mr. Kwon met J. Smith there. He left."
-    sentences = [text[s.start : s.end] for s in split_sentences(text)]
-    assert sentences == [
-        "In May, he visited the company's U.S. plants.",
-        "Mr. Kwon met J. Smith there.",
-        "He left.",
-    ]
-
-
-def test_an_abbreviation_that_ends_a_sentence_splits_before_an_opener_or_korean() -> None:
-    text = "The plant is in the U.S. The company said so. He went to the U.S. 구 회장은 말했다."
-    sentences = [text[s.start : s.end] for s in split_sentences(text)]
-    assert sentences == [
-        "The plant is in the U.S.",
-        "The company said so.",
-        "He went to the U.S.",
-        "구 회장은 말했다.",
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a title or an initial never ends a sentence, "U.S." does not before a lower-case word
+            "In May, he visited the company's U.S. plants. Mr. Kwon met J. Smith there. He left.",
+            ["In May, he visited the company's U.S. plants.", "Mr. Kwon met J. Smith there.", "He left."],
+        ),
+        (  # "U.S." ends one before an opener or a Korean word
+            "The plant is in the U.S. The company said so. He went to the U.S. 구 회장은 말했다.",
+            ["The plant is in the U.S.", "The company said so.", "He went to the U.S.", "구 회장은 말했다."],
+        ),
+    ],
+)
+def test_abbreviations_and_initials_at_a_sentence_end(text: str, expected: list[str]) -> None:
+    assert [text[s.start : s.end] for s in split_sentences(text)] == expected
 
 
 def test_chunks_prefer_paragraph_boundaries(seeds: list) -> None:  # type: ignore[type-arg]
