@@ -168,6 +168,7 @@ def combine(
     def known(name: str) -> bool:
         return canonical(name) is not None
 
+    # the model's leaders as code names them, or not at all (a rival's chairman, "LG")
     model = model.model_copy(update={
         "stops": [m.model_copy(update={"leader_ko": canonical(m.leader_ko)}) for m in model.stops
                   if known(m.leader_ko)],
@@ -212,14 +213,14 @@ def combine(
     extra = []
     for i, m in enumerate(model.stops):
         leader = strip_title(m.leader_ko)
-        if i in used or not leader or not known(leader):
-            continue  # a rival's chairman, "LG", "조주완 LG전자": not a leader code knows
+        if i in used or not leader:
+            continue
         there = any(_same_person(leader, s.leader_ko) and _place_key(s) == _place_key(m) for s in code.stops)
         if there and not _together(numbered, m):
             continue  # code has him there already, with the text's date; another visit has its own
         if m.date_text and _elsewhere(numbered, m):
             m = m.model_copy(update={"date_text": None})  # a date from a sentence about elsewhere
-        extra.append(m.model_copy(update={"leader_ko": canonical(leader)}))
+        extra.append(m)
     accepted = [m for m in extra if _visit_at(numbered, m.place_ko, strip_title(m.leader_ko))]
     # at a place someone was seen visiting, the others the chunk names went along (attendees)
     visited = {_place_key(s) for s in [*code.stops, *accepted]}
@@ -247,12 +248,12 @@ def combine(
         said = _worded(model.statements[i], model.statements)
         statements.append(q.model_copy(update={"quote_en": said.quote_en, "topic": said.topic}))
     for i, said in enumerate(model.statements):
-        if i in taken or not known(said.speaker_ko):
+        if i in taken:
             continue
         if said.speech == "indirect" and not _reported(numbered, said):
             continue  # a sentence of narration, not words anybody said
         worded = _worded(said, model.statements)
         if said.speech == "indirect" and not worded.quote_en:
             continue  # reported words with no faithful English say nothing on an English page
-        statements.append(worded.model_copy(update={"speaker_ko": canonical(said.speaker_ko)}))
+        statements.append(worded)
     return ChunkExtraction(leaders=leaders, stops=stops, statements=statements, figures=model.figures)

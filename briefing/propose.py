@@ -88,11 +88,11 @@ def _forms_pattern(name: str, english: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?<![가-힣A-Za-z])(?:{f})" for f in forms(name, english)))
 
 
-def _subject_refs(text: str, span: tuple[int, int], people: Sequence[Person]) -> list[_Ref]:
-    """Mentions of ``people`` inside ``text[span]`` (full names, surname and title, English forms)."""
+def _mentions_of(text: str, people: Sequence[Person]) -> list[_Ref]:
+    """Every mention of ``people`` in the chunk (full names, surname and title, English forms)."""
     refs = []
     for p in people:
-        for m in _forms_pattern(p.ko, p.english).finditer(text, span[0], span[1]):
+        for m in _forms_pattern(p.ko, p.english).finditer(text):
             lead = len(m[0]) - len(m[0].lstrip())  # "(?:Chairman)?\s*Koo" may start at a space
             refs.append(_Ref(m.start() + lead, m.end(), p))
     return sorted(refs, key=lambda r: r.start)
@@ -195,7 +195,7 @@ def propose(
     since = 0  # sentences since the last subject: a trip is carried on three at most
     last_event: tuple[tuple[int, int, Place], str] | None = None
     masked = _PARENTHESES.sub(lambda m: "·" * len(m[0]), text)  # "사장(왼쪽)과" is one word
-    every_ref = _subject_refs(text, (0, len(text)), people)
+    every_ref = _mentions_of(text, people)
     names_at = [(r.start, r.end) for r in every_ref]
     for _n, span in enumerate(numbered.sentences, 1):
         sentence = text[span[0] : span[1]]
